@@ -1,0 +1,44 @@
+// Planning and running computations: many outputs in one pass over their sources.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "hyperchunk/array/array.h"
+#include "hyperchunk/core/ndarray.h"
+#include "hyperchunk/exec/context.h"
+
+namespace hyperchunk {
+
+/// What a plan will do, before it runs.
+struct PlanInfo {
+  int64_t stages = 0;          ///< passes over the data (a reduction feeding more work adds one)
+  int64_t tasks = 0;           ///< scheduled tasks (fused: one task reads a chunk once for every output)
+  int64_t source_chunks = 0;   ///< distinct source chunks read
+  int64_t source_bytes = 0;    ///< decoded bytes of those chunks
+  int64_t output_bytes = 0;    ///< bytes of the results held in memory
+  int64_t max_task_bytes = 0;  ///< the largest working set of one task
+  int64_t required_bytes = 0;  ///< the least memory budget that can run the plan
+  /// One line: "3 outputs, 1 stage, 9 tasks, 9 source chunks (1.73 kiB), needs 2.1 kiB".
+  std::string Summary() const;
+};
+
+/// Plans the outputs together and reports; nothing is read.
+Result<PlanInfo> Explain(Context& ctx, const std::vector<Array>& outputs);
+
+/// The plan as a Graphviz DOT graph: source chunks, fused tasks, reductions, outputs.
+Result<std::string> GraphDot(Context& ctx, const std::vector<Array>& outputs);
+
+/// Computes every output into memory in one pass: each needed source chunk is read once.
+/// Refused before any work when the plan does not fit ctx's memory limit.
+Result<std::vector<NdArray>> Compute(Context& ctx, const std::vector<Array>& outputs);
+Result<NdArray> Compute(Context& ctx, const Array& output);
+
+/// Computes `array` chunk by chunk and hands each chunk to `sink` as soon as it is ready, without
+/// holding the whole result: for arrays larger than memory (saving, streaming). `sink` is called
+/// from worker threads, possibly at once, in no particular order.
+Status ComputeChunks(Context& ctx, const Array& array,
+                     const std::function<Status(const ChunkIndex& chunk, const Box& box, const NdArray& values)>& sink);
+
+}  // namespace hyperchunk

@@ -1,0 +1,40 @@
+#include "hyperchunk/exec/context.h"
+
+#include <algorithm>
+#include <thread>
+
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
+
+#include "exec/buffer_pool.h"
+
+namespace hyperchunk {
+
+namespace {
+// Pooled buffers: a quarter of the budget, at most 512 MiB.
+int64_t PoolCapacity(int64_t limit) { return std::min<int64_t>(limit / 4, int64_t{512} << 20); }
+}  // namespace
+
+Context::Context(ContextOptions options)
+    : options_(std::move(options)), ledger_(std::make_shared<internal::MemoryLedger>()) {
+  logger_ = options_.logger;
+  if (!logger_) logger_ = std::make_shared<spdlog::logger>("hyperchunk", std::make_shared<spdlog::sinks::null_sink_mt>());
+  pool_ = std::make_unique<internal::BufferPool>(ledger_, PoolCapacity(options_.memory_limit), options_.memory_limit);
+}
+
+Context::~Context() = default;
+
+int Context::threads() const {
+  if (options_.threads > 0) return options_.threads;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+MemoryStats Context::memory_stats() const { return MemoryStats{ledger_->current(), ledger_->peak()}; }
+
+void Context::ResetMemoryStats() { ledger_->ResetPeak(); }
+
+void Context::AccountAcquire(int64_t bytes) { ledger_->Acquire(bytes); }
+
+void Context::AccountRelease(int64_t bytes) { ledger_->Release(bytes); }
+
+}  // namespace hyperchunk

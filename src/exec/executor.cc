@@ -1,0 +1,581 @@
+#include "exec/executor.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "exec/buffer_pool.h"
+#include "hyperchunk/core/format.h"
+
+namespace hyperchunk::internal {
+
+namespace {
+
+// Per running task: bytes its reservation handed over to the cache or to pending partials.
+struct TaskScratch {
+  Index transferred = 0;
+};
+
+// Source chunks of one stage, kept while tasks still need them (uses counted by the planner).
+class ChunkCache {
+ public:
+  ChunkCache(Context& ctx, const std::unordered_map<ChunkKey, int, ChunkKeyHash>& uses) : ctx_(ctx) {
+    for (const auto& [k, n] : uses) entries_[k].remaining = n;
+  }
+  ~ChunkCache() {
+    for (auto& [k, e] : entries_) {
+      if (e.ready) ctx_.AccountRelease(e.bytes);
+    }
+  }
+
+  void Pin(const std::vector<ChunkKey>& keys) {
+    std::lock_guard lock(mu_);
+    for (const auto& k : keys) entries_[k].pins += 1;
+  }
+
+  // A task is done with its chunks: free those no later task needs.
+  void Unpin(const std::vector<ChunkKey>& keys) {
+    std::lock_guard lock(mu_);
+    for (const auto& k : keys) {
+      Entry& e = entries_[k];
+      e.pins -= 1;
+      e.remaining -= 1;
+      if (e.remaining <= 0 && e.pins <= 0) Drop(e);
+    }
+  }
+
+  // Frees loaded chunks that no running task holds; returns the bytes freed.
+  Index EvictUnpinned() {
+    std::lock_guard lock(mu_);
+    Index freed = 0;
+    for (auto& [k, e] : entries_) {
+      if (e.ready && e.pins <= 0) {
+        freed += e.bytes;
+        Drop(e);
+        evictions_ += 1;
+      }
+    }
+    return freed;
+  }
+
+  Result<NdArray> Get(const ChunkKey& key, TaskScratch& scratch) {
+    std::unique_lock lock(mu_);
+    Entry& e = entries_[key];
+    while (e.loading) cv_.wait(lock);
+    if (e.ready) return e.data;
+    e.loading = true;
+    lock.unlock();
+    const ChunkGrid& grid = key.source->chunks();
+    const ChunkIndex c = grid.Unravel(key.linear);
+    NdArray data = ctx_.buffer_pool().Allocate(key.source->dtype(), grid.ChunkBox(c).shape());
+    Status st = key.source->source().ReadChunk(c, data);
+    lock.lock();
+    e.loading = false;
+    if (st.ok()) {
+      e.data = data;
+      e.ready = true;
+      e.bytes = data.nbytes();
+      if (e.loads++ > 0) reloads_ += 1;
+      scratch.transferred += e.bytes;  // the task reserved these bytes; the cache owns them now
+    }
+    cv_.notify_all();
+    if (!st.ok())
+      return st.WithContext(fmt::format("reading chunk {} of {}", ShapeToString(c), key.source->source().name()));
+    return data;
+  }
+
+  int64_t reloads() const { return reloads_; }
+  int64_t evictions() const { return evictions_; }
+
+ private:
+  struct Entry {
+    NdArray data;
+    Index bytes = 0;
+    int remaining = 0;
+    int pins = 0;
+    int loads = 0;
+    bool ready = false;
+    bool loading = false;
+  };
+  void Drop(Entry& e) {
+    if (!e.ready) return;
+    ctx_.AccountRelease(e.bytes);
+    e.data = NdArray();
+    e.ready = false;
+    e.bytes = 0;
+  }
+
+  Context& ctx_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::unordered_map<ChunkKey, Entry, ChunkKeyHash> entries_;
+  int64_t reloads_ = 0;
+  int64_t evictions_ = 0;
+};
+
+// Folds partial states of one output chunk in sequence order.
+struct Accumulator {
+  std::mutex mu;
+  std::vector<int64_t> order;
+  size_t next = 0;
+  std::map<int64_t, ReduceState> pending;
+  std::optional<ReduceState> state;
+};
+
+class StageRunner {
+ public:
+  StageRunner(Context& ctx, Stage& stage, std::unordered_map<const Node*, NdArray>& materialized, const ChunkSink* sink,
+              std::atomic<bool>& stop)
+      : ctx_(ctx), stage_(stage), materialized_(materialized), sink_(sink), stop_(stop), cache_(ctx, stage.chunk_uses) {
+    outputs_.resize(stage_.targets.size());
+    accumulators_.resize(stage_.targets.size());
+    for (size_t ti = 0; ti < stage_.targets.size(); ++ti) {
+      const Target& t = stage_.targets[ti];
+      if (!t.is_reduce && !t.streaming) outputs_[ti] = NdArray::Empty(t.node->dtype(), t.node->shape());
+    }
+    for (const Task& task : stage_.tasks) {
+      for (const Unit& u : task.units) {
+        const Target& t = stage_.targets[static_cast<size_t>(u.target)];
+        if (!t.is_reduce) continue;
+        const auto& rn = static_cast<const ReduceNode&>(*t.node);
+        auto& slot = accumulators_[static_cast<size_t>(u.target)][rn.chunks().Ravel(rn.OutputChunkOf(u.chunk))];
+        if (!slot) slot = std::make_unique<Accumulator>();
+        slot->order.push_back(u.sequence);
+      }
+    }
+    for (auto& per_target : accumulators_) {
+      for (auto& [k, acc] : per_target) std::sort(acc->order.begin(), acc->order.end());
+    }
+  }
+
+  ChunkCache& cache() { return cache_; }
+
+  // Units over the same box walk their tiles together, so each tile is pulled into cache once and
+  // feeds every consumer (the navigator and the sum spectrum of one chunk, say).
+  Status RunTask(size_t task_index, TaskScratch& scratch) {
+    const Task& task = stage_.tasks[task_index];
+    std::vector<bool> done(task.units.size(), false);
+    for (size_t i = 0; i < task.units.size(); ++i) {
+      if (done[i]) continue;
+      const Target& ti = TargetOf(task.units[i]);
+      std::vector<UnitRun> group;
+      for (size_t j = i; j < task.units.size(); ++j) {
+        const Target& tj = TargetOf(task.units[j]);
+        if (done[j] || task.units[j].box != task.units[i].box || tj.splittable != ti.splittable ||
+            tj.tile_elements != ti.tile_elements)
+          continue;
+        done[j] = true;
+        group.push_back(BeginUnit(tj, task.units[j]));
+      }
+      for (const Box& tile : Tiles(ti, task.units[i].box)) {
+        HC_RETURN_IF_ERROR(CheckStop());
+        for (UnitRun& run : group) HC_RETURN_IF_ERROR(TileUnit(run, tile, scratch));
+      }
+      for (UnitRun& run : group) HC_RETURN_IF_ERROR(EndUnit(run, scratch));
+    }
+    return Status::Ok();
+  }
+
+  // After every task: the reductions' results, written into the materialized map.
+  Status Finish(std::vector<NdArray>& results) {
+    results.resize(stage_.targets.size());
+    for (size_t ti = 0; ti < stage_.targets.size(); ++ti) {
+      const Target& t = stage_.targets[ti];
+      if (!t.is_reduce) {
+        results[ti] = outputs_[ti];
+        if (!t.streaming) materialized_[t.node.get()] = outputs_[ti];
+        continue;
+      }
+      const auto& rn = static_cast<const ReduceNode&>(*t.node);
+      const Node& in = *rn.inputs()[0];
+      Index total = 1;
+      for (size_t d = 0; d < in.shape().size(); ++d) total *= rn.reduced()[d] ? in.shape()[d] : 1;
+      NdArray out = NdArray::Empty(rn.dtype(), rn.shape());
+      const Index n_chunks = rn.chunks().num_chunks();
+      auto& accs = accumulators_[ti];
+      for (Index c = 0; c < n_chunks; ++c) {
+        const Box box = rn.chunks().ChunkBox(rn.chunks().Unravel(c));
+        if (box.rank() > 0 && box.empty()) continue;
+        ReduceState state;
+        auto it = accs.find(c);
+        if (it != accs.end() && it->second->state) {
+          state = std::move(*it->second->state);
+        } else {
+          // No input elements reached this chunk (a zero-length reduced axis): the identity.
+          Shape keep = box.shape();
+          if (!rn.keepdims()) {
+            keep.clear();
+            size_t o = 0;
+            for (size_t d = 0; d < in.shape().size(); ++d) keep.push_back(rn.reduced()[d] ? 1 : box.extent(o++));
+          }
+          state = t.reducer->Init(keep);
+        }
+        NdArray r = t.reducer->Finalize(std::move(state), total);
+        HC_ASSIGN_OR_RETURN(NdArray shaped, r.Reshape(box.shape()));
+        out.CopyFrom(shaped, box);
+      }
+      accs.clear();
+      results[ti] = out;
+      materialized_[t.node.get()] = out;
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Status CheckStop() const {
+    if (ctx_.cancel_token().cancelled()) return Cancelled("cancelled");
+    if (stop_.load(std::memory_order_relaxed)) return Cancelled("stopped after an earlier error");
+    return Status::Ok();
+  }
+
+  std::vector<Box> Tiles(const Target& t, const Box& box) const {
+    return t.splittable ? SplitIntoTiles(box, t.tile_elements) : std::vector<Box>{box};
+  }
+
+  // One unit in progress: a reduction's partial state or a streaming chunk's buffer.
+  struct UnitRun {
+    const Target* target = nullptr;
+    const Unit* unit = nullptr;
+    ReduceState state;
+    NdArray buffer;
+    std::vector<Index> offset;
+  };
+
+  const Target& TargetOf(const Unit& u) const { return stage_.targets[static_cast<size_t>(u.target)]; }
+
+  UnitRun BeginUnit(const Target& t, const Unit& u) {
+    UnitRun run;
+    run.target = &t;
+    run.unit = &u;
+    if (t.is_reduce) {
+      const auto& rn = static_cast<const ReduceNode&>(*t.node);
+      Shape keep = u.box.shape();
+      for (size_t d = 0; d < keep.size(); ++d) {
+        if (rn.reduced()[d]) keep[d] = 1;
+      }
+      run.offset.resize(keep.size());
+      run.state = t.reducer->Init(keep);
+    } else if (t.streaming) {
+      run.buffer = NdArray::Empty(t.node->dtype(), u.box.shape());
+    }
+    return run;
+  }
+
+  Status TileUnit(UnitRun& run, const Box& tile, TaskScratch& scratch) {
+    const Target& t = *run.target;
+    const Unit& u = *run.unit;
+    if (t.is_reduce) {
+      const auto& rn = static_cast<const ReduceNode&>(*t.node);
+      const Node& in = *rn.inputs()[0];
+      HC_ASSIGN_OR_RETURN(NdArray values, Pull(in, tile, scratch));
+      for (size_t d = 0; d < run.offset.size(); ++d) run.offset[d] = tile.start[d] - u.box.start[d];
+      t.reducer->Accumulate(values, rn.reduced(), run.offset, tile.start, in.shape(), run.state);
+      return Status::Ok();
+    }
+    HC_ASSIGN_OR_RETURN(NdArray values, Pull(*t.node, tile, scratch));
+    if (t.streaming) run.buffer.CopyFrom(values, Relative(tile, u.box));
+    else outputs_[static_cast<size_t>(u.target)].CopyFrom(values, tile);
+    return Status::Ok();
+  }
+
+  Status EndUnit(UnitRun& run, TaskScratch& scratch) {
+    const Target& t = *run.target;
+    const Unit& u = *run.unit;
+    if (!t.is_reduce) return t.streaming ? (*sink_)(u.chunk, u.box, run.buffer) : Status::Ok();
+    const auto& rn = static_cast<const ReduceNode&>(*t.node);
+    Accumulator& acc = *accumulators_[static_cast<size_t>(u.target)].at(rn.chunks().Ravel(rn.OutputChunkOf(u.chunk)));
+    std::lock_guard lock(acc.mu);
+    if (acc.order[acc.next] != u.sequence) {
+      scratch.transferred += run.state.nbytes();  // held until its turn; released when folded
+      acc.pending.emplace(u.sequence, std::move(run.state));
+      return Status::Ok();
+    }
+    Fold(*t.reducer, acc, std::move(run.state));
+    while (acc.next < acc.order.size()) {
+      auto it = acc.pending.find(acc.order[acc.next]);
+      if (it == acc.pending.end()) break;
+      const Index bytes = it->second.nbytes();
+      Fold(*t.reducer, acc, std::move(it->second));
+      acc.pending.erase(it);
+      ctx_.AccountRelease(bytes);
+    }
+    return Status::Ok();
+  }
+
+  static void Fold(const Reducer& reducer, Accumulator& acc, ReduceState state) {
+    if (!acc.state) acc.state = std::move(state);
+    else reducer.Merge(*acc.state, state);
+    acc.next += 1;
+  }
+
+ public:
+  Result<NdArray> Pull(const Node& node, const Box& box, TaskScratch& scratch) {
+    if (box.rank() > 0 && box.empty()) return NdArray::Empty(node.dtype(), box.shape());
+    if (auto it = materialized_.find(&node); it != materialized_.end()) return it->second.Sub(box);
+    switch (node.kind()) {
+      case NodeKind::kSource: return PullSource(static_cast<const SourceNode&>(node), box, scratch);
+      case NodeKind::kMemory: return node.Eval(box, {});
+      case NodeKind::kReduce:
+        return Internal(fmt::format("reduction '{}' was needed before it was computed", node.Label()));
+      default: break;
+    }
+    if (node.chunk_exact()) {
+      std::vector<Index> first, last;
+      node.chunks().Overlapping(box, first, last);
+      if (first == last && node.chunks().ChunkBox(first) == box) return PullDirect(node, box, scratch);
+      NdArray out = NdArray::Empty(node.dtype(), box.shape());
+      Status st;
+      ForEachChunkIn(node.chunks(), first, last, [&](const ChunkIndex& c) {
+        if (!st.ok()) return;
+        const Box cb = node.chunks().ChunkBox(c);
+        auto part = PullDirect(node, cb, scratch);
+        if (!part.ok()) {
+          st = part.status();
+          return;
+        }
+        const Box common = Intersect(cb, box);
+        CopyBox(*part, Relative(common, cb), out, Relative(common, box));
+      });
+      if (!st.ok()) return st;
+      return out;
+    }
+    return PullDirect(node, box, scratch);
+  }
+
+ private:
+  template <typename F>
+  static void ForEachChunkIn(const ChunkGrid& grid, const std::vector<Index>& first, const std::vector<Index>& last,
+                             F&& f) {
+    ChunkIndex idx = first;
+    const size_t rank = grid.rank();
+    while (true) {
+      f(idx);
+      size_t d = rank;
+      while (true) {
+        if (d == 0) return;
+        --d;
+        if (++idx[d] <= last[d]) break;
+        idx[d] = first[d];
+      }
+    }
+  }
+
+  Result<NdArray> PullDirect(const Node& node, const Box& box, TaskScratch& scratch) {
+    std::vector<NdArray> ins(node.inputs().size());
+    for (size_t i = 0; i < ins.size(); ++i) {
+      if (auto ib = node.InputBox(i, box)) {
+        HC_ASSIGN_OR_RETURN(ins[i], Pull(*node.inputs()[i], *ib, scratch));
+      }
+    }
+    return node.Eval(box, ins);
+  }
+
+  Result<NdArray> PullSource(const SourceNode& node, const Box& box, TaskScratch& scratch) {
+    const ChunkGrid& grid = node.chunks();
+    std::vector<Index> first, last;
+    grid.Overlapping(box, first, last);
+    if (first == last) {
+      HC_ASSIGN_OR_RETURN(NdArray chunk, cache_.Get(ChunkKey{&node, grid.Ravel(first)}, scratch));
+      return chunk.Sub(Relative(box, grid.ChunkBox(first)));
+    }
+    NdArray out = NdArray::Empty(node.dtype(), box.shape());
+    Status st;
+    ForEachChunkIn(grid, first, last, [&](const ChunkIndex& c) {
+      if (!st.ok()) return;
+      auto chunk = cache_.Get(ChunkKey{&node, grid.Ravel(c)}, scratch);
+      if (!chunk.ok()) {
+        st = chunk.status();
+        return;
+      }
+      const Box cb = grid.ChunkBox(c);
+      const Box common = Intersect(cb, box);
+      CopyBox(*chunk, Relative(common, cb), out, Relative(common, box));
+    });
+    if (!st.ok()) return st;
+    return out;
+  }
+
+  Context& ctx_;
+  Stage& stage_;
+  std::unordered_map<const Node*, NdArray>& materialized_;
+  const ChunkSink* sink_;
+  std::atomic<bool>& stop_;
+  ChunkCache cache_;
+  std::vector<NdArray> outputs_;
+  std::vector<std::unordered_map<Index, std::unique_ptr<Accumulator>>> accumulators_;
+};
+
+// Progress shared by all stages of one computation.
+struct ProgressState {
+  ProgressSink* sink = nullptr;
+  int64_t done_tasks = 0;
+  int64_t done_bytes = 0;
+  void Report() {
+    if (sink) sink->Update(done_tasks, done_bytes);
+  }
+};
+
+Status RunStage(Context& ctx, Stage& stage, StageRunner& runner, ProgressState& progress, std::atomic<bool>& stop) {
+  const size_t n = stage.tasks.size();
+  const int64_t budget = ctx.memory_limit();
+  const int threads = static_cast<int>(std::min<size_t>(static_cast<size_t>(ctx.threads()), std::max<size_t>(n, 1)));
+
+  // Reserves a task's bytes, evicting idle cached chunks when nothing else can free memory.
+  auto admit = [&](const Task& task, bool nothing_running) -> std::optional<Status> {
+    if (ctx.memory_stats().current_bytes + task.cost <= budget) return Status::Ok();
+    ctx.buffer_pool().Trim();
+    if (ctx.memory_stats().current_bytes + task.cost <= budget) return Status::Ok();
+    if (!nothing_running) return std::nullopt;
+    runner.cache().EvictUnpinned();
+    if (ctx.memory_stats().current_bytes + task.cost <= budget) return Status::Ok();
+    return ResourceExhausted(fmt::format("a task needs {} but only {} of the {} memory limit is free",
+                                         FormatBytes(task.cost),
+                                         FormatBytes(budget - ctx.memory_stats().current_bytes), FormatBytes(budget)));
+  };
+
+  auto run_one = [&](size_t i) -> Status {
+    Task& task = stage.tasks[i];
+    runner.cache().Pin(task.chunks);
+    TaskScratch scratch;
+    Status st = runner.RunTask(i, scratch);
+    runner.cache().Unpin(task.chunks);
+    ctx.AccountRelease(task.cost - scratch.transferred);
+    return st;
+  };
+
+  if (threads <= 1) {
+    for (size_t i = 0; i < n; ++i) {
+      if (ctx.cancel_token().cancelled()) return Cancelled("cancelled");
+      auto admitted = admit(stage.tasks[i], true);
+      if (!admitted->ok()) return *admitted;
+      ctx.AccountAcquire(stage.tasks[i].cost);
+      HC_RETURN_IF_ERROR(run_one(i));
+      progress.done_tasks += 1;
+      progress.done_bytes += stage.tasks[i].source_bytes;
+      progress.Report();
+    }
+    return Status::Ok();
+  }
+
+  std::mutex mu;
+  std::condition_variable cv;
+  size_t next = 0, done = 0;
+  int running = 0;
+  Status first_error;
+  int64_t done_bytes = 0;
+
+  auto fail = [&](Status st) {  // under mu
+    if (first_error.ok()) first_error = std::move(st);
+    stop.store(true);
+  };
+  auto worker = [&]() {
+    std::unique_lock lock(mu);
+    while (true) {
+      size_t i = 0;
+      while (true) {
+        if (stop.load() || next >= n) return;
+        if (ctx.cancel_token().cancelled()) {
+          fail(Cancelled("cancelled"));
+          cv.notify_all();
+          return;
+        }
+        auto admitted = admit(stage.tasks[next], running == 0);
+        if (admitted && admitted->ok()) break;
+        if (admitted) {
+          fail(*admitted);
+          cv.notify_all();
+          return;
+        }
+        cv.wait_for(lock, std::chrono::milliseconds(50));
+      }
+      i = next++;
+      running += 1;
+      ctx.AccountAcquire(stage.tasks[i].cost);
+      lock.unlock();
+      Status st = run_one(i);
+      lock.lock();
+      running -= 1;
+      done += 1;
+      done_bytes += stage.tasks[i].source_bytes;
+      if (!st.ok()) fail(std::move(st));
+      cv.notify_all();
+    }
+  };
+
+  std::vector<std::thread> pool;
+  pool.reserve(static_cast<size_t>(threads));
+  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+  {
+    std::unique_lock lock(mu);
+    const int64_t base_tasks = progress.done_tasks, base_bytes = progress.done_bytes;
+    while (!(done == n || (stop.load() && running == 0 && (next >= n || !first_error.ok())))) {
+      cv.wait_for(lock, std::chrono::milliseconds(100));
+      if (ctx.cancel_token().cancelled() && !stop.load()) {
+        fail(Cancelled("cancelled"));
+        cv.notify_all();
+      }
+      progress.done_tasks = base_tasks + static_cast<int64_t>(done);
+      progress.done_bytes = base_bytes + done_bytes;
+      lock.unlock();
+      progress.Report();
+      lock.lock();
+    }
+    progress.done_tasks = base_tasks + static_cast<int64_t>(done);
+    progress.done_bytes = base_bytes + done_bytes;
+  }
+  for (auto& th : pool) th.join();
+  progress.Report();
+  if (!first_error.ok()) {
+    // A cancellation caused by an earlier error is not the error to report.
+    return first_error;
+  }
+  if (ctx.cancel_token().cancelled()) return Cancelled("cancelled");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<NdArray>> ExecutePlan(Context& ctx, Plan& plan, const ChunkSink* sink, const std::string& label) {
+  ProgressState progress;
+  progress.sink = ctx.progress();
+  if (progress.sink) progress.sink->Start(label, plan.info.tasks, plan.info.source_bytes);
+  std::unordered_map<const Node*, NdArray> materialized;
+  std::vector<std::vector<NdArray>> stage_results(plan.stages.size());
+  std::atomic<bool> stop{false};
+  Index reserved = 0;
+  Status status;
+  for (size_t s = 0; s < plan.stages.size() && status.ok(); ++s) {
+    Stage& stage = plan.stages[s];
+    Index out_bytes = 0;
+    for (const auto& t : stage.targets) {
+      if (t.streaming) continue;
+      out_bytes += NumElements(t.node->shape()) * ItemSize(t.node->dtype());
+      if (t.is_reduce) out_bytes += NumElements(t.node->shape()) * t.reducer->state_item_bytes();
+    }
+    ctx.AccountAcquire(out_bytes);
+    reserved += out_bytes;
+    ctx.logger().debug("stage {}: {} targets, {} tasks, {} source chunks", s, stage.targets.size(), stage.tasks.size(),
+                       stage.chunk_uses.size());
+    StageRunner runner(ctx, stage, materialized, sink, stop);
+    status = RunStage(ctx, stage, runner, progress, stop);
+    if (status.ok()) status = runner.Finish(stage_results[s]);
+    if (runner.cache().reloads() > 0)
+      ctx.logger().warn("memory pressure: {} source chunks were read more than once (raise the memory limit to avoid it)",
+                        runner.cache().reloads());
+  }
+  ctx.AccountRelease(reserved);
+  if (progress.sink) progress.sink->Finish(status.ok());
+  if (!status.ok()) return status;
+  std::vector<NdArray> results;
+  for (const auto& [s, t] : plan.outputs) results.push_back(stage_results[static_cast<size_t>(s)][static_cast<size_t>(t)]);
+  return results;
+}
+
+}  // namespace hyperchunk::internal
