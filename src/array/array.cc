@@ -147,8 +147,8 @@ Array Array::Full(double value, DType dtype, const Shape& shape, const Shape& ch
 
 Array Array::Arange(double start, double stop, double step, DType dtype, Index chunk) {
   if (step == 0 || !std::isfinite(start) || !std::isfinite(stop) || !std::isfinite(step))
-    return Array(InvalidArgument(fmt::format("arange({}, {}, {}): the step must be non-zero and all finite", start,
-                                             stop, step)));
+    return Array(InvalidArgument(
+        fmt::format("arange({}, {}, {}): the step must be non-zero and all finite", start, stop, step)));
   const Index n = std::max<Index>(0, static_cast<Index>(std::ceil((stop - start) / step)));
   return FromGenerator("arange", dtype, ChunkGrid::Regular({n}, {chunk}),
                        [start, step, dtype](const Box& box, NdArray& out) {
@@ -163,8 +163,8 @@ Array Array::Arange(double start, double stop, double step, DType dtype, Index c
 
 Array Array::FromNdArray(NdArray data, const ChunkGrid& chunks) {
   if (chunks.shape() != data.shape())
-    return Array(InvalidArgument(fmt::format("chunks {} do not match the array's shape {}", chunks.ToString(),
-                                             ShapeToString(data.shape()))));
+    return Array(InvalidArgument(
+        fmt::format("chunks {} do not match the array's shape {}", chunks.ToString(), ShapeToString(data.shape()))));
   return Array(std::make_shared<internal::MemoryNode>(std::move(data), chunks));
 }
 
@@ -283,8 +283,7 @@ Array MakeBinary(BinaryOp op, NodePtr a, NodePtr b, DType promoted) {
   } else if (promoted == DType::kBool) {
     if (op == BinaryOp::kSubtract)
       return Array(InvalidArgument("numpy boolean subtract, the `-` operator, is not supported; use logical_xor"));
-    if (op == BinaryOp::kPower || op == BinaryOp::kFloorDivide || op == BinaryOp::kMod)
-      compute = out = DType::kInt8;
+    if (op == BinaryOp::kPower || op == BinaryOp::kFloorDivide || op == BinaryOp::kMod) compute = out = DType::kInt8;
   }
   std::vector<NodePtr> ins{std::move(a), std::move(b)};
   ChunkGrid grid = BroadcastGrid(*shape, ins);
@@ -377,7 +376,8 @@ Array Array::Reduce(ReduceOp op, Axes axes, bool keepdims, int ddof) const {
       const int d = a < 0 ? a + rank : a;
       if (d < 0 || d >= rank)
         return Array(OutOfRange(fmt::format("axis {} is out of bounds for an array of dimension {}", a, rank)));
-      if (reduced[static_cast<size_t>(d)]) return Array(InvalidArgument(fmt::format("duplicate value in 'axis': {}", a)));
+      if (reduced[static_cast<size_t>(d)])
+        return Array(InvalidArgument(fmt::format("duplicate value in 'axis': {}", a)));
       reduced[static_cast<size_t>(d)] = true;
     }
   }
@@ -395,35 +395,19 @@ Array Array::Reduce(ReduceOp op, Axes axes, bool keepdims, int ddof) const {
                                                       internal::ReduceResultType(op, dtype())));
 }
 
-Array Array::Sum(Axes axes, bool keepdims) const {
-  return Reduce(ReduceOp::kSum, std::move(axes), keepdims);
-}
-Array Array::Mean(Axes axes, bool keepdims) const {
-  return Reduce(ReduceOp::kMean, std::move(axes), keepdims);
-}
-Array Array::Min(Axes axes, bool keepdims) const {
-  return Reduce(ReduceOp::kMin, std::move(axes), keepdims);
-}
-Array Array::Max(Axes axes, bool keepdims) const {
-  return Reduce(ReduceOp::kMax, std::move(axes), keepdims);
-}
+Array Array::Sum(Axes axes, bool keepdims) const { return Reduce(ReduceOp::kSum, std::move(axes), keepdims); }
+Array Array::Mean(Axes axes, bool keepdims) const { return Reduce(ReduceOp::kMean, std::move(axes), keepdims); }
+Array Array::Min(Axes axes, bool keepdims) const { return Reduce(ReduceOp::kMin, std::move(axes), keepdims); }
+Array Array::Max(Axes axes, bool keepdims) const { return Reduce(ReduceOp::kMax, std::move(axes), keepdims); }
 Array Array::Var(Axes axes, bool keepdims, int ddof) const {
   return Reduce(ReduceOp::kVar, std::move(axes), keepdims, ddof);
 }
 Array Array::Std(Axes axes, bool keepdims, int ddof) const {
   return Reduce(ReduceOp::kStd, std::move(axes), keepdims, ddof);
 }
-Array Array::ArgMax(std::optional<int> axis) const {
-  return Reduce(ReduceOp::kArgMax, axis ? Axes{*axis} : Axes{});
-}
-Array Array::ArgMin(std::optional<int> axis) const {
-  return Reduce(ReduceOp::kArgMin, axis ? Axes{*axis} : Axes{});
-}
-Array Array::NanSum(Axes axes, bool keepdims) const {
-  return Reduce(ReduceOp::kNanSum, std::move(axes), keepdims);
-}
-Array Array::NanMean(Axes axes, bool keepdims) const {
-  return Reduce(ReduceOp::kNanMean, std::move(axes), keepdims);
-}
+Array Array::ArgMax(std::optional<int> axis) const { return Reduce(ReduceOp::kArgMax, axis ? Axes{*axis} : Axes{}); }
+Array Array::ArgMin(std::optional<int> axis) const { return Reduce(ReduceOp::kArgMin, axis ? Axes{*axis} : Axes{}); }
+Array Array::NanSum(Axes axes, bool keepdims) const { return Reduce(ReduceOp::kNanSum, std::move(axes), keepdims); }
+Array Array::NanMean(Axes axes, bool keepdims) const { return Reduce(ReduceOp::kNanMean, std::move(axes), keepdims); }
 
 }  // namespace hyperchunk

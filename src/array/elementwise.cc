@@ -20,24 +20,20 @@ template <typename T>
 T WrapAdd(T a, T b) {
   if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
     return static_cast<T>(static_cast<WrapT<T>>(a) + static_cast<WrapT<T>>(b));
-  else
-    return a + b;
+  else return a + b;
 }
 template <typename T>
 T WrapSub(T a, T b) {
   if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
     return static_cast<T>(static_cast<WrapT<T>>(a) - static_cast<WrapT<T>>(b));
-  else
-    return a - b;
+  else return a - b;
 }
 template <typename T>
 T WrapMul(T a, T b) {
   if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
     return static_cast<T>(static_cast<WrapT<T>>(a) * static_cast<WrapT<T>>(b));
-  else if constexpr (std::is_same_v<T, bool>)
-    return a && b;
-  else
-    return a * b;
+  else if constexpr (std::is_same_v<T, bool>) return a && b;
+  else return a * b;
 }
 
 template <typename T>
@@ -378,8 +374,8 @@ Result<NdArray> ApplyElementwise(const ElementwiseFn& fn, DType compute_dtype, D
   cast.reserve(ins.size());
   for (size_t i = 0; i < ins.size(); ++i) {
     const DType want = (fn.kind == ElementwiseFn::Kind::kWhere && i == 0) ? DType::kBool
-                       : fn.kind == ElementwiseFn::Kind::kCast        ? ins[i].dtype()
-                                                                      : compute_dtype;
+                       : fn.kind == ElementwiseFn::Kind::kCast            ? ins[i].dtype()
+                                                                          : compute_dtype;
     cast.push_back(ins[i].dtype() == want ? ins[i] : ins[i].AsType(want));
   }
   NdArray out = NdArray::Empty(out_dtype, out_shape);
@@ -398,8 +394,7 @@ Result<NdArray> ApplyElementwise(const ElementwiseFn& fn, DType compute_dtype, D
       st = VisitDType(compute_dtype, [&]<typename T>() { return ApplyUnary<T>(fn.unary, w, cast[0], out); });
       break;
     case ElementwiseFn::Kind::kBinary:
-      st = VisitDType(compute_dtype,
-                      [&]<typename T>() { return ApplyBinary<T>(fn.binary, w, cast[0], cast[1], out); });
+      st = VisitDType(compute_dtype, [&]<typename T>() { return ApplyBinary<T>(fn.binary, w, cast[0], cast[1], out); });
       break;
     case ElementwiseFn::Kind::kWhere:
       VisitDType(compute_dtype, [&]<typename T>() {

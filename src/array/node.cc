@@ -89,8 +89,7 @@ ChunkGrid ReducedGrid(const ChunkGrid& in, const std::vector<bool>& reduced, boo
 }
 }  // namespace
 
-ReduceNode::ReduceNode(ReduceOp op, NodePtr input, std::vector<bool> reduced, bool keepdims, int ddof,
-                       DType out_dtype)
+ReduceNode::ReduceNode(ReduceOp op, NodePtr input, std::vector<bool> reduced, bool keepdims, int ddof, DType out_dtype)
     : Node(NodeKind::kReduce, out_dtype, ReducedGrid(input->chunks(), reduced, keepdims), {input}),
       op_(op),
       reduced_(std::move(reduced)),
@@ -213,7 +212,8 @@ ChunkGrid ExpandedGrid(const ChunkGrid& in, int axis) {
 }  // namespace
 
 TransposeNode::TransposeNode(NodePtr input, std::vector<int> perm)
-    : Node(NodeKind::kTranspose, input->dtype(), PermutedGrid(input->chunks(), perm), {input}), perm_(std::move(perm)) {}
+    : Node(NodeKind::kTranspose, input->dtype(), PermutedGrid(input->chunks(), perm), {input}),
+      perm_(std::move(perm)) {}
 
 std::optional<Box> TransposeNode::InputBox(size_t, const Box& out) const {
   Box b = out;

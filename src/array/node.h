@@ -26,7 +26,7 @@ enum class NodeKind {
   kSlice,        ///< basic indexing
   kTranspose,
   kExpandDims,
-  kRechunk,      ///< same values, another chunk grid
+  kRechunk,  ///< same values, another chunk grid
   kCoarsen,
   kConcat,
   kMapBlocks,

@@ -454,7 +454,8 @@ void Reducer::Merge(ReduceState& into, const ReduceState& from) const {
         A* a = into.parts[0].data<A>();
         const A* b = from.parts[0].data<A>();
         if constexpr (std::is_integral_v<A>) {
-          for (Index i = 0; i < n; ++i) a[i] = static_cast<A>(static_cast<uint64_t>(a[i]) + static_cast<uint64_t>(b[i]));
+          for (Index i = 0; i < n; ++i)
+            a[i] = static_cast<A>(static_cast<uint64_t>(a[i]) + static_cast<uint64_t>(b[i]));
         } else {
           for (Index i = 0; i < n; ++i) a[i] += b[i];
         }

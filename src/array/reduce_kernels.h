@@ -31,8 +31,7 @@ class Reducer {
   /// argmin, `arg_start[d]` is the tile's global start and `arg_sizes[d]` the full length of each
   /// reduced axis: indices are C-order positions over the reduced axes.
   void Accumulate(const NdArray& tile, const std::vector<bool>& reduced, const std::vector<Index>& offset,
-                  const std::vector<Index>& arg_start, const std::vector<Index>& arg_sizes,
-                  ReduceState& state) const;
+                  const std::vector<Index>& arg_start, const std::vector<Index>& arg_sizes, ReduceState& state) const;
   /// into = into ⊕ from (equal shapes); `from` holds later elements than `into`.
   void Merge(ReduceState& into, const ReduceState& from) const;
   /// The result array (keep shape); `total_count` = elements reduced into each result element.

@@ -134,7 +134,8 @@ Array Array::Transpose(std::vector<int> axes) const {
   for (int& a : axes) {
     if (a < 0) a += rank;
     if (a < 0 || a >= rank || seen[static_cast<size_t>(a)])
-      return Array(InvalidArgument(fmt::format("axes {} are not a permutation of {} axes", fmt::join(axes, ","), rank)));
+      return Array(
+          InvalidArgument(fmt::format("axes {} are not a permutation of {} axes", fmt::join(axes, ","), rank)));
     seen[static_cast<size_t>(a)] = true;
   }
   bool identity = true;
@@ -173,20 +174,21 @@ Array Array::Coarsen(ReduceOp op, const std::vector<Index>& factors, bool trim_e
   if (!ok()) return *this;
   if (op != ReduceOp::kSum && op != ReduceOp::kMean && op != ReduceOp::kMin && op != ReduceOp::kMax &&
       op != ReduceOp::kNanSum && op != ReduceOp::kNanMean)
-    return Array(InvalidArgument(fmt::format("coarsen supports sum, mean, min, max, nansum and nanmean, not {}",
-                                             ReduceOpName(op))));
+    return Array(InvalidArgument(
+        fmt::format("coarsen supports sum, mean, min, max, nansum and nanmean, not {}", ReduceOpName(op))));
   if (factors.size() != rank())
     return Array(InvalidArgument(fmt::format("coarsen needs {} factors, got {}", rank(), factors.size())));
   Array src = *this;
   std::vector<IndexItem> trim;
   bool needs_trim = false;
   for (size_t d = 0; d < rank(); ++d) {
-    if (factors[d] < 1) return Array(InvalidArgument(fmt::format("coarsen factor {} on axis {} must be >= 1", factors[d], d)));
+    if (factors[d] < 1)
+      return Array(InvalidArgument(fmt::format("coarsen factor {} on axis {} must be >= 1", factors[d], d)));
     const Index rem = shape()[d] % factors[d];
     if (rem != 0 && !trim_excess)
-      return Array(InvalidArgument(fmt::format(
-          "coarsening factor {} does not divide axis {} of length {} (pass trim_excess to drop the rest)", factors[d], d,
-          shape()[d])));
+      return Array(InvalidArgument(
+          fmt::format("coarsening factor {} does not divide axis {} of length {} (pass trim_excess to drop the rest)",
+                      factors[d], d, shape()[d])));
     needs_trim = needs_trim || rem != 0;
     trim.emplace_back(Slice{0, shape()[d] - rem, 1});
   }
@@ -209,8 +211,8 @@ Array Array::Coarsen(ReduceOp op, const std::vector<Index>& factors, bool trim_e
   }
   auto grid = ChunkGrid::Make(std::move(out_chunks));
   if (!grid.ok()) return Array(grid.status());
-  return Array(std::make_shared<internal::CoarsenNode>(op, src.node(), factors,
-                                                       internal::ReduceResultType(op, dtype()), std::move(*grid)));
+  return Array(std::make_shared<internal::CoarsenNode>(op, src.node(), factors, internal::ReduceResultType(op, dtype()),
+                                                       std::move(*grid)));
 }
 
 Array Concatenate(const std::vector<Array>& arrays, int axis) {
@@ -232,9 +234,10 @@ Array Concatenate(const std::vector<Array>& arrays, int axis) {
     bool match = s.size() == s0.size();
     for (size_t d = 0; match && d < s.size(); ++d) match = d == a || s[d] == s0[d];
     if (!match)
-      return Array(InvalidArgument(fmt::format("all input array dimensions except for the concatenation axis must "
-                                               "match exactly: {} vs {}",
-                                               ShapeToString(s0), ShapeToString(s))));
+      return Array(
+          InvalidArgument(fmt::format("all input array dimensions except for the concatenation axis must "
+                                      "match exactly: {} vs {}",
+                                      ShapeToString(s0), ShapeToString(s))));
     dtype = PromoteTypes(dtype, arr.dtype());
     nodes.push_back(arr.node());
   }
@@ -285,8 +288,8 @@ Array MapBlocks(const std::vector<Array>& inputs, DType out_dtype, std::string n
   }
   auto grid = ChunkGrid::Make(std::move(chunks));
   if (!grid.ok()) return Array(grid.status());
-  return Array(std::make_shared<internal::MapBlocksNode>(std::move(nodes), out_dtype, std::move(*grid),
-                                                         std::move(name), std::move(fn)));
+  return Array(std::make_shared<internal::MapBlocksNode>(std::move(nodes), out_dtype, std::move(*grid), std::move(name),
+                                                         std::move(fn)));
 }
 
 }  // namespace hyperchunk

@@ -40,9 +40,7 @@ DTypeKind Kind(DType dtype) {
 }
 
 bool IsFloat(DType dtype) { return Kind(dtype) == DTypeKind::kFloat; }
-bool IsInteger(DType dtype) {
-  return Kind(dtype) == DTypeKind::kSignedInt || Kind(dtype) == DTypeKind::kUnsignedInt;
-}
+bool IsInteger(DType dtype) { return Kind(dtype) == DTypeKind::kSignedInt || Kind(dtype) == DTypeKind::kUnsignedInt; }
 bool IsSigned(DType dtype) { return Kind(dtype) == DTypeKind::kSignedInt || Kind(dtype) == DTypeKind::kFloat; }
 
 std::string_view DTypeName(DType dtype) {

@@ -45,7 +45,8 @@ Result<int64_t> ParseBytes(std::string_view text) {
   else if (unit == "gb") mult = 1e9;
   else if (unit == "tb") mult = 1e12;
   else
-    return InvalidArgument("'" + s + "' has an unknown unit '" + unit + "' (expected B, KiB, MiB, GiB, TiB, kB, MB, GB, TB)");
+    return InvalidArgument("'" + s + "' has an unknown unit '" + unit +
+                           "' (expected B, KiB, MiB, GiB, TiB, kB, MB, GB, TB)");
   const double bytes = value * mult;
   if (bytes > 9.2e18) return InvalidArgument("'" + s + "' is too large");
   return static_cast<int64_t>(std::llround(bytes));

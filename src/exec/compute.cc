@@ -71,8 +71,9 @@ Result<NdArray> Compute(Context& ctx, const Array& output) {
   return std::move(r[0]);
 }
 
-Status ComputeChunks(Context& ctx, const Array& array,
-                     const std::function<Status(const ChunkIndex& chunk, const Box& box, const NdArray& values)>& sink) {
+Status ComputeChunks(
+    Context& ctx, const Array& array,
+    const std::function<Status(const ChunkIndex& chunk, const Box& box, const NdArray& values)>& sink) {
   if (!array.ok()) return array.status();
   if (array.node()->kind() == internal::NodeKind::kReduce) {
     // A reduction's result is small: compute it, then hand it over chunk by chunk.

@@ -18,7 +18,8 @@ int64_t PoolCapacity(int64_t limit) { return std::min<int64_t>(limit / 4, int64_
 Context::Context(ContextOptions options)
     : options_(std::move(options)), ledger_(std::make_shared<internal::MemoryLedger>()) {
   logger_ = options_.logger;
-  if (!logger_) logger_ = std::make_shared<spdlog::logger>("hyperchunk", std::make_shared<spdlog::sinks::null_sink_mt>());
+  if (!logger_)
+    logger_ = std::make_shared<spdlog::logger>("hyperchunk", std::make_shared<spdlog::sinks::null_sink_mt>());
   pool_ = std::make_unique<internal::BufferPool>(ledger_, PoolCapacity(options_.memory_limit), options_.memory_limit);
 }
 

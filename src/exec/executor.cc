@@ -436,8 +436,8 @@ Status RunStage(Context& ctx, Stage& stage, StageRunner& runner, ProgressState& 
     runner.cache().EvictUnpinned();
     if (ctx.memory_stats().current_bytes + task.cost <= budget) return Status::Ok();
     return ResourceExhausted(fmt::format("a task needs {} but only {} of the {} memory limit is free",
-                                         FormatBytes(task.cost),
-                                         FormatBytes(budget - ctx.memory_stats().current_bytes), FormatBytes(budget)));
+                                         FormatBytes(task.cost), FormatBytes(budget - ctx.memory_stats().current_bytes),
+                                         FormatBytes(budget)));
   };
 
   auto run_one = [&](size_t i) -> Status {
@@ -567,14 +567,16 @@ Result<std::vector<NdArray>> ExecutePlan(Context& ctx, Plan& plan, const ChunkSi
     status = RunStage(ctx, stage, runner, progress, stop);
     if (status.ok()) status = runner.Finish(stage_results[s]);
     if (runner.cache().reloads() > 0)
-      ctx.logger().warn("memory pressure: {} source chunks were read more than once (raise the memory limit to avoid it)",
-                        runner.cache().reloads());
+      ctx.logger().warn(
+          "memory pressure: {} source chunks were read more than once (raise the memory limit to avoid it)",
+          runner.cache().reloads());
   }
   ctx.AccountRelease(reserved);
   if (progress.sink) progress.sink->Finish(status.ok());
   if (!status.ok()) return status;
   std::vector<NdArray> results;
-  for (const auto& [s, t] : plan.outputs) results.push_back(stage_results[static_cast<size_t>(s)][static_cast<size_t>(t)]);
+  for (const auto& [s, t] : plan.outputs)
+    results.push_back(stage_results[static_cast<size_t>(s)][static_cast<size_t>(t)]);
   return results;
 }
 

@@ -311,8 +311,8 @@ std::string PlanToDot(const Plan& plan) {
     for (size_t ti = 0; ti < stage.targets.size(); ++ti) {
       const Target& t = stage.targets[ti];
       dot += fmt::format("  target_{}_{} [shape=doubleoctagon, label=\"{} {}\\n{} {}\"];\n", s, ti,
-                         t.is_reduce ? "aggregate" : "result", DotEscape(t.node->Label()),
-                         DTypeName(t.node->dtype()), ShapeToString(t.node->shape()));
+                         t.is_reduce ? "aggregate" : "result", DotEscape(t.node->Label()), DTypeName(t.node->dtype()),
+                         ShapeToString(t.node->shape()));
     }
     for (size_t k = 0; k < stage.tasks.size(); ++k) {
       const Task& task = stage.tasks[k];

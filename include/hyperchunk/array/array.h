@@ -92,11 +92,11 @@ std::string_view ReduceOpName(ReduceOp op);
 /// or a list — `x.Sum({0, 1})`, `x.Sum(std::vector<int>{})` (no axis: numpy's axis=()).
 class Axes {
  public:
-  Axes() = default;                                                 ///< every axis (numpy's axis=None)
-  Axes(std::nullopt_t) {}                                           // NOLINT(google-explicit-constructor)
-  Axes(std::initializer_list<int> axes) : all_(false), list_(axes) {}  // NOLINT(google-explicit-constructor)
+  Axes() = default;                                                     ///< every axis (numpy's axis=None)
+  Axes(std::nullopt_t) {}                                               // NOLINT(google-explicit-constructor)
+  Axes(std::initializer_list<int> axes) : all_(false), list_(axes) {}   // NOLINT(google-explicit-constructor)
   Axes(std::vector<int> axes) : all_(false), list_(std::move(axes)) {}  // NOLINT(google-explicit-constructor)
-  Axes(std::optional<std::vector<int>> axes)  // NOLINT(google-explicit-constructor)
+  Axes(std::optional<std::vector<int>> axes)                            // NOLINT(google-explicit-constructor)
       : all_(!axes.has_value()), list_(axes.value_or(std::vector<int>{})) {}
   bool all() const { return all_; }
   const std::vector<int>& list() const { return list_; }
@@ -173,8 +173,7 @@ class Array {
   Array Clip(std::optional<Scalar> lo, std::optional<Scalar> hi) const;
 
   // ---- reductions (axes: array order, negative counts from the end; nullopt = all axes) ---------
-  Array Reduce(ReduceOp op, Axes axes = {}, bool keepdims = false,
-               int ddof = 0) const;
+  Array Reduce(ReduceOp op, Axes axes = {}, bool keepdims = false, int ddof = 0) const;
   Array Sum(Axes axes = {}, bool keepdims = false) const;
   Array Mean(Axes axes = {}, bool keepdims = false) const;
   Array Min(Axes axes = {}, bool keepdims = false) const;
@@ -224,9 +223,12 @@ Array Stack(const std::vector<Array>& arrays, int axis);
 /// A function per chunk; inputs are broadcast-free arrays of equal shape (chunks refined to agree).
 Array MapBlocks(const std::vector<Array>& inputs, DType out_dtype, std::string name, BlockFunction fn);
 
-/// A C++ number as a Python scalar operand: integers are ints, floating types floats.
+/// A C++ arithmetic type (bool, integers, floating point).
 template <typename T>
-  requires std::is_arithmetic_v<T>
+concept Arithmetic = std::is_arithmetic_v<T>;
+
+/// A C++ number as a Python scalar operand: integers are ints, floating types floats.
+template <Arithmetic T>
 Scalar ToScalar(T v) {
   if constexpr (std::is_same_v<T, bool>) return Scalar::Bool(v);
   else if constexpr (std::is_integral_v<T>) return Scalar::Int(static_cast<int64_t>(v));
@@ -239,16 +241,14 @@ Array operator*(const Array& a, const Array& b);
 Array operator/(const Array& a, const Array& b);
 Array operator-(const Array& a);
 
-#define HC_SCALAR_OPERATOR(sym, op)                                      \
-  template <typename T>                                                  \
-    requires std::is_arithmetic_v<T>                                     \
-  Array operator sym(const Array& a, T b) {                              \
-    return Elementwise(op, a, ToScalar(b));                              \
-  }                                                                      \
-  template <typename T>                                                  \
-    requires std::is_arithmetic_v<T>                                     \
-  Array operator sym(T a, const Array& b) {                              \
-    return Elementwise(op, ToScalar(a), b);                              \
+#define HC_SCALAR_OPERATOR(sym, op)         \
+  template <Arithmetic T>                   \
+  Array operator sym(const Array& a, T b) { \
+    return Elementwise(op, a, ToScalar(b)); \
+  }                                         \
+  template <Arithmetic T>                   \
+  Array operator sym(T a, const Array& b) { \
+    return Elementwise(op, ToScalar(a), b); \
   }
 HC_SCALAR_OPERATOR(+, BinaryOp::kAdd)
 HC_SCALAR_OPERATOR(-, BinaryOp::kSubtract)

@@ -27,8 +27,8 @@ enum class DType : uint8_t {
   kFloat64,
 };
 
-inline constexpr DType kAllDTypes[] = {DType::kBool,   DType::kInt8,   DType::kInt16,  DType::kInt32,
-                                       DType::kInt64,  DType::kUInt8,  DType::kUInt16, DType::kUInt32,
+inline constexpr DType kAllDTypes[] = {DType::kBool,   DType::kInt8,    DType::kInt16,  DType::kInt32,
+                                       DType::kInt64,  DType::kUInt8,   DType::kUInt16, DType::kUInt32,
                                        DType::kUInt64, DType::kFloat32, DType::kFloat64};
 
 /// Kind in numpy's ordering of categories: bool < integer < float.
@@ -52,8 +52,8 @@ DType PromoteTypes(DType a, DType b);
 struct Scalar {
   enum class Kind : uint8_t { kBool, kInt, kFloat };
   Kind kind = Kind::kFloat;
-  double float_value = 0;  ///< the value when kind is kFloat (or kBool/kInt as double)
-  int64_t int_value = 0;   ///< the value when kind is kInt or kBool
+  double float_value = 0;           ///< the value when kind is kFloat (or kBool/kInt as double)
+  int64_t int_value = 0;            ///< the value when kind is kInt or kBool
   bool uint64_above_int64 = false;  ///< an integer >= 2^63 held in int_value's bits
 
   static Scalar Bool(bool v) { return {Kind::kBool, v ? 1.0 : 0.0, v ? 1 : 0, false}; }
@@ -80,10 +80,10 @@ DType FloatUfuncResultType(DType dtype);
 /// The C++ type of each DType, and back.
 template <DType D>
 struct DTypeTraits;
-#define HC_DTYPE_TRAITS(D, T)          \
-  template <>                          \
-  struct DTypeTraits<D> {              \
-    using type = T;                    \
+#define HC_DTYPE_TRAITS(D, T) \
+  template <>                 \
+  struct DTypeTraits<D> {     \
+    using type = T;           \
   };
 HC_DTYPE_TRAITS(DType::kBool, bool)
 HC_DTYPE_TRAITS(DType::kInt8, int8_t)

@@ -13,16 +13,16 @@ namespace hyperchunk {
 /// The kind of failure; front ends map it to exit codes (CLI) or exception types (Python).
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,   ///< the caller asked for something malformed (bad axis, shape mismatch)
-  kOutOfRange,        ///< an index or value outside an axis
-  kNotFound,          ///< a file, dataset or key that does not exist
-  kAlreadyExists,     ///< a target that must not be overwritten
-  kResourceExhausted, ///< the plan does not fit the memory budget
-  kCancelled,         ///< the computation was cancelled (Ctrl-C, an earlier error)
-  kDataLoss,          ///< corrupt or truncated input
-  kUnimplemented,     ///< a valid request this build cannot serve (e.g. an unknown filter)
-  kIoError,           ///< the operating system refused a read or write
-  kInternal,          ///< a broken invariant: a bug in hyperchunk
+  kInvalidArgument,    ///< the caller asked for something malformed (bad axis, shape mismatch)
+  kOutOfRange,         ///< an index or value outside an axis
+  kNotFound,           ///< a file, dataset or key that does not exist
+  kAlreadyExists,      ///< a target that must not be overwritten
+  kResourceExhausted,  ///< the plan does not fit the memory budget
+  kCancelled,          ///< the computation was cancelled (Ctrl-C, an earlier error)
+  kDataLoss,           ///< corrupt or truncated input
+  kUnimplemented,      ///< a valid request this build cannot serve (e.g. an unknown filter)
+  kIoError,            ///< the operating system refused a read or write
+  kInternal,           ///< a broken invariant: a bug in hyperchunk
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -69,7 +69,7 @@ Status Internal(std::string message);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : value_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     if (std::get<Status>(value_).ok()) value_ = Status(StatusCode::kInternal, "Result built from an OK status");
   }
@@ -104,10 +104,10 @@ Status AsStatus(const Result<T>& r) {
 #define HC_CONCAT(a, b) HC_CONCAT_INNER(a, b)
 
 /// Returns the status of `expr` from the enclosing function when it is not OK.
-#define HC_RETURN_IF_ERROR(expr)                                          \
-  do {                                                                    \
+#define HC_RETURN_IF_ERROR(expr)                                              \
+  do {                                                                        \
     ::hyperchunk::Status hc_status_ = ::hyperchunk::internal::AsStatus(expr); \
-    if (!hc_status_.ok()) return hc_status_;                              \
+    if (!hc_status_.ok()) return hc_status_;                                  \
   } while (false)
 
 #define HC_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
