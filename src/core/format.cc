@@ -53,19 +53,22 @@ Result<int64_t> ParseBytes(std::string_view text) {
 }
 
 std::string FormatDuration(double seconds) {
-  if (seconds < 1e-3) return fmt::format("{:.2f} us", seconds * 1e6);
-  if (seconds < 1) return fmt::format("{:.2f} ms", seconds * 1e3);
-  if (seconds < 600) return fmt::format("{:.2f} s", seconds);
-  if (seconds < 7200) {
-    const auto m = static_cast<int64_t>(seconds / 60);
-    return fmt::format("{}m {}s", m, static_cast<int64_t>(seconds) - m * 60);
+  // dask's format_time: the larger units only strictly past their thresholds.
+  if (seconds > 172800) {
+    const auto d = static_cast<int64_t>(seconds / 86400);
+    return fmt::format("{}d {}hr", d, static_cast<int64_t>((seconds - static_cast<double>(d) * 86400) / 3600));
   }
-  if (seconds < 172800) {
+  if (seconds > 7200) {
     const auto h = static_cast<int64_t>(seconds / 3600);
     return fmt::format("{}hr {}m", h, static_cast<int64_t>((seconds - static_cast<double>(h) * 3600) / 60));
   }
-  const auto d = static_cast<int64_t>(seconds / 86400);
-  return fmt::format("{}d {}hr", d, static_cast<int64_t>((seconds - static_cast<double>(d) * 86400) / 3600));
+  if (seconds > 600) {
+    const auto m = static_cast<int64_t>(seconds / 60);
+    return fmt::format("{}m {}s", m, static_cast<int64_t>(seconds - static_cast<double>(m) * 60));
+  }
+  if (seconds >= 1) return fmt::format("{:.2f} s", seconds);
+  if (seconds >= 1e-3) return fmt::format("{:.2f} ms", seconds * 1e3);
+  return fmt::format("{:.2f} us", seconds * 1e6);
 }
 
 }  // namespace hyperchunk

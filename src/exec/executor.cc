@@ -155,6 +155,17 @@ class StageRunner {
     }
   }
 
+  // Partials still waiting for their turn when a stage stops early hold accounted bytes.
+  ~StageRunner() {
+    for (auto& per_target : accumulators_) {
+      for (auto& [k, acc] : per_target) {
+        for (auto& [seq, state] : acc->pending) ctx_.AccountRelease(state.nbytes());
+      }
+    }
+  }
+  StageRunner(const StageRunner&) = delete;
+  StageRunner& operator=(const StageRunner&) = delete;
+
   ChunkCache& cache() { return cache_; }
 
   // Units over the same box walk their tiles together, so each tile is pulled into cache once and

@@ -231,7 +231,12 @@ concept Arithmetic = std::is_arithmetic_v<T>;
 template <Arithmetic T>
 Scalar ToScalar(T v) {
   if constexpr (std::is_same_v<T, bool>) return Scalar::Bool(v);
-  else if constexpr (std::is_integral_v<T>) return Scalar::Int(static_cast<int64_t>(v));
+  else if constexpr (std::is_unsigned_v<T> && sizeof(T) == 8) {
+    Scalar s = Scalar::Int(static_cast<int64_t>(v));
+    s.uint64_above_int64 = v > static_cast<uint64_t>(INT64_MAX);
+    if (s.uint64_above_int64) s.float_value = static_cast<double>(v);
+    return s;
+  } else if constexpr (std::is_integral_v<T>) return Scalar::Int(static_cast<int64_t>(v));
   else return Scalar::Float(static_cast<double>(v));
 }
 

@@ -47,8 +47,9 @@ struct ContextOptions {
   int threads = 0;
   /// Bound on the bytes the engine holds at once: outputs, chunks in flight, temporaries.
   int64_t memory_limit = int64_t{1} << 30;
-  /// Work inside a chunk is cut into tiles of about this many bytes so temporaries stay in cache.
-  int64_t tile_bytes = int64_t{1} << 20;
+  /// Work inside a chunk is cut into tiles of about this many bytes, so a tile stays in the L2 cache
+  /// while every consumer of the chunk processes it.
+  int64_t tile_bytes = int64_t{1} << 18;
   /// Progress reports (nullptr: none). Only computations longer than the sink decides are shown.
   std::shared_ptr<ProgressSink> progress;
   /// Logger for plan and chunk messages (nullptr: a silent logger).
