@@ -162,7 +162,7 @@ class Array {
   /// Size of the dask graph that would express this array (dask's "Count ... Tasks"): a source
   /// of n chunks counts n + 1, each later operation adds its tasks.
   Index graph_task_count() const;
-  /// "ones-sum", as a short label for graphs and logs.
+  /// The last operation's name ("sum", "add", "getitem"; a source's name for a source), for graphs and logs.
   std::string label() const;
   const std::shared_ptr<const internal::Node>& node() const { return node_; }
 

@@ -15,7 +15,8 @@ std::string FormatBytes(int64_t bytes);
 /// "512MiB", "2GiB", "1.5 GB", "1e9", "4096": binary (KiB/MiB/GiB/TiB, also K/M/G/T) and decimal
 /// (kB/MB/GB/TB) units, case-insensitive; a plain number is bytes.
 Result<int64_t> ParseBytes(std::string_view text);
-/// dask's format_time: "12.30 us", "102.30 ms", "2.31 s", "3m 12s", "1hr 5m", "2d 3hr".
+/// dask's format_time: "12.30 us", "102.30 ms", "2.31 s" (up to 600 s), "12m 5s" (up to 2 h), "3hr 5m"
+/// (up to 2 days), "2d 3hr".
 std::string FormatDuration(double seconds);
 
 }  // namespace hyperchunk

@@ -27,7 +27,8 @@ class NdArray {
   template <typename T>
   static NdArray FromVector(const std::vector<T>& values, Shape shape) {
     NdArray a = Empty(DTypeOf<T>(), std::move(shape));
-    if (!values.empty()) std::memcpy(a.raw(), values.data(), values.size() * sizeof(T));
+    T* out = a.data<T>();
+    for (size_t i = 0; i < values.size(); ++i) out[i] = values[i];  // std::vector<bool> has no data()
     return a;
   }
 

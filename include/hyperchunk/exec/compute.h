@@ -17,10 +17,10 @@ struct PlanInfo {
   int64_t tasks = 0;           ///< scheduled tasks (fused: one task reads a chunk once for every output)
   int64_t source_chunks = 0;   ///< distinct source chunks read
   int64_t source_bytes = 0;    ///< decoded bytes of those chunks
-  int64_t output_bytes = 0;    ///< bytes of the results held in memory
+  int64_t output_bytes = 0;    ///< bytes held in memory for results (and reductions' running states)
   int64_t max_task_bytes = 0;  ///< the largest working set of one task
   int64_t required_bytes = 0;  ///< the least memory budget that can run the plan
-  /// One line: "3 outputs, 1 stage, 9 tasks, 9 source chunks (1.73 kiB), needs 2.1 kiB".
+  /// One line: "1 stage, 9 tasks, 9 source chunks (1.76 kiB), results 16 B, needs 224 B".
   std::string Summary() const;
 };
 
