@@ -26,6 +26,16 @@ PACKAGES=(
   libgtest-dev
   libgmock-dev
   libbenchmark-dev
+  libhdf5-dev
+  libdeflate-dev
+  zlib1g-dev
+  # the reference peer for interop tests and benchmarks: HyperSpy 1.7.3 (with dask, h5py, numpy)
+  python3-hyperspy
+  python3-numpy
+  python3-h5py
+  # fuzz targets (libFuzzer ships with clang's runtime)
+  clang
+  libclang-rt-14-dev
   # tools: formatting check, --graph .svg output, /usr/bin/time -v in benchmarks, scripts
   clang-format
   graphviz
