@@ -10,6 +10,7 @@
 #include "hyperchunk/array/array.h"
 #include "hyperchunk/core/metadata.h"
 #include "hyperchunk/core/status.h"
+#include "hyperchunk/exec/context.h"
 
 namespace hyperchunk {
 
@@ -57,5 +58,24 @@ struct HspyReadOptions {
 /// Opens a .hspy file: metadata, axes and the chunk index are read now, chunk data on demand.
 /// Errors name the file and what is wrong ("scan.hspy: not a HyperSpy file: no /Experiments").
 Result<HspyFile> ReadHspy(const std::string& path, const HspyReadOptions& options = {});
+
+struct HspyWriteOptions {
+  enum class Compression { kGzip, kNone };
+  Compression compression = Compression::kGzip;
+  int gzip_level = 4;    ///< 0-9, h5py's default 4
+  bool shuffle = true;   ///< HDF5's shuffle filter before gzip (HyperSpy's default)
+  /// HDF5 chunk shape in array order; nullopt: the array's own chunks (the first chunk of each
+  /// axis when irregular — HyperSpy's rule for lazy data).
+  std::optional<Shape> chunks;
+  /// Replace an existing file; without it an existing target is refused.
+  bool overwrite = false;
+};
+
+/// Writes `signal` as a .hspy 3.1 file that HyperSpy 1.7.3 loads with equal data, axes and
+/// metadata. The data is computed and compressed chunk by chunk in ctx's worker threads, within
+/// ctx's memory limit. The file is written under a temporary name beside `path` and renamed at the
+/// end: on any failure `path` is untouched and no temporary file remains.
+Status WriteHspy(Context& ctx, const SignalRecord& signal, const std::string& path,
+                 const HspyWriteOptions& options = {});
 
 }  // namespace hyperchunk
