@@ -62,8 +62,8 @@ Result<HspyFile> ReadHspy(const std::string& path, const HspyReadOptions& option
 struct HspyWriteOptions {
   enum class Compression { kGzip, kNone };
   Compression compression = Compression::kGzip;
-  int gzip_level = 4;    ///< 0-9, h5py's default 4
-  bool shuffle = true;   ///< HDF5's shuffle filter before gzip (HyperSpy's default)
+  int gzip_level = 4;   ///< 0-9, h5py's default 4
+  bool shuffle = true;  ///< HDF5's shuffle filter before gzip (HyperSpy's default)
   /// HDF5 chunk shape in array order; nullopt: the array's own chunks (the first chunk of each
   /// axis when irregular — HyperSpy's rule for lazy data).
   std::optional<Shape> chunks;
