@@ -102,7 +102,8 @@ Status CheckPipelineSupported(std::span<const FilterStep> pipeline);
 /// params[0] as element size, or `element_size` (the dataset's, in bytes) when it has no params.
 /// Errors: DataLoss for corrupt, truncated or wrongly sized data and checksum mismatches,
 /// Unimplemented for unsupported filters; on error the contents of `out` are unspecified.
-/// Intermediate results go to `scratch` (grown as needed, kept for reuse by the caller).
+/// `stored` and `out` must not overlap. Intermediate results go to `scratch` (grown as needed, kept
+/// for reuse by the caller).
 Status DecodeChunk(std::span<const FilterStep> pipeline, uint32_t filter_mask, std::span<const std::byte> stored,
                    std::span<std::byte> out, size_t element_size, std::vector<std::byte>& scratch);
 

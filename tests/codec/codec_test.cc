@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -392,6 +393,40 @@ TEST(DecodeChunk, EveryTruncationOfAStoredChunkIsDataLoss) {
   for (size_t keep = 0; keep < stored.size(); ++keep) {
     const std::vector<std::byte> cut(stored.begin(), stored.begin() + static_cast<ptrdiff_t>(keep));
     ASSERT_EQ(DecodeChunk(pipeline, 0, cut, out, 8).code(), StatusCode::kDataLoss) << keep;
+  }
+}
+
+TEST(DecodeChunk, ThreadsDecodeIndependently) {
+  // Per-thread decompressors, compressors and scratch buffers (run under TSan in CI).
+  const std::vector<FilterStep> pipeline = {kShuffle8, kDeflate4};
+  std::vector<std::vector<std::byte>> chunks;
+  std::vector<std::vector<std::byte>> stored;
+  for (uint64_t chunk_idx = 0; chunk_idx < 8; ++chunk_idx) {
+    chunks.push_back(MakeBytes(8 * (1000 + 100 * chunk_idx), chunk_idx));
+    HC_ASSERT_OK_AND_ASSIGN(std::vector<std::byte> encoded, EncodeChunk(pipeline, chunks.back(), 8));
+    stored.push_back(std::move(encoded));
+  }
+  for (int threads : test::kThreadCounts) {
+    std::vector<int> failures(static_cast<size_t>(threads), 0);
+    std::vector<std::thread> workers;
+    for (int thread_idx = 0; thread_idx < threads; ++thread_idx) {
+      workers.emplace_back([&, thread_idx] {
+        for (int round = 0; round < 20; ++round) {
+          const size_t chunk_idx = static_cast<size_t>(thread_idx + round) % chunks.size();
+          std::vector<std::byte> out(chunks[chunk_idx].size());
+          const Status status = DecodeChunk(pipeline, 0, stored[chunk_idx], out, 8);
+          Result<std::vector<std::byte>> again = EncodeChunk(pipeline, out, 8);
+          if (!status.ok() || out != chunks[chunk_idx] || !again.ok() || *again != stored[chunk_idx]) {
+            ++failures[static_cast<size_t>(thread_idx)];
+          }
+        }
+        ReleaseThreadScratch();
+      });
+    }
+    for (std::thread& worker : workers) worker.join();
+    for (int thread_idx = 0; thread_idx < threads; ++thread_idx) {
+      EXPECT_EQ(failures[static_cast<size_t>(thread_idx)], 0) << threads << " threads, thread " << thread_idx;
+    }
   }
 }
 
