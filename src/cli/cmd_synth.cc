@@ -1,6 +1,7 @@
 // `hyperchunk synth OUT [--shape ...] [--chunks ...] [--dtype ...] [--compression ...] [--elements
 // Fe,Pt] [--seed N]`: writes the tutorial's synthetic EDS spectrum image as a .hspy file, generated
 // and compressed chunk by chunk in the worker threads (any size in bounded memory).
+#include <algorithm>
 #include <sstream>
 #include <string>
 
@@ -74,8 +75,11 @@ class SynthCommand final : public Command {
       }
       s.axes.push_back(a);
     }
+    // HyperSpy keeps Sample.elements sorted (the generator's order says which is the matrix).
+    std::vector<std::string> sorted = o.elements;
+    std::sort(sorted.begin(), sorted.end());
     std::vector<Value> elements;
-    for (const auto& e : o.elements) elements.push_back(Value::String(e));
+    for (const auto& e : sorted) elements.push_back(Value::String(e));
     HC_RETURN_IF_ERROR(s.metadata.Set("General.title", Value::String("")));
     HC_RETURN_IF_ERROR(s.metadata.Set("Signal.signal_type", Value::String("EDS_TEM")));
     HC_RETURN_IF_ERROR(s.metadata.Set("Sample.elements", Value::List(elements)));

@@ -90,10 +90,11 @@ Result<std::vector<double>> CharacteristicSpectrum(const ElementInfo& element, c
     const double strength = FamilyStrength(element, line.name.front(), conditions.beam_energy_kev);
     if (strength <= 0) continue;
     const Result<double> fwhm = FwhmAtEnergy(conditions.resolution_mnka_ev, line.energy_kev);
-    if (!fwhm.ok()) {
+    if (!fwhm.ok() || *fwhm <= 0) {
       // HyperSpy's relation gives no width there; that matters only for a line near the axis.
       if (line.energy_kev < axis_lo - kFarFromAxisKev || line.energy_kev > axis_hi + kFarFromAxisKev) continue;
-      return fwhm.status().WithContext(fmt::format("line {}_{}", element.symbol, line.name));
+      const Status error = fwhm.ok() ? InvalidArgument("zero FWHM") : fwhm.status();
+      return error.WithContext(fmt::format("line {}_{}", element.symbol, line.name));
     }
     const double sigma = *fwhm / kFwhmPerSigma;
     const double size = static_cast<double>(axis.size);
