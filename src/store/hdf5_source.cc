@@ -116,7 +116,12 @@ class Hdf5DatasetSource final : public ChunkSource {
     return grid_.ChunkBox(chunk).num_elements() * ItemSize(dtype_);
   }
 
+  /// Makes every read fail with `error` (a filter nobody here can decode), so that opening the
+  /// file — metadata, axes, `info` — still works.
+  void SetReadError(Status error) { read_error_ = std::move(error); }
+
   Status ReadChunk(const ChunkIndex& chunk, NdArray& out) const override {
+    if (!read_error_.ok()) return read_error_;
     Status st;
     switch (layout_.kind) {
       case DatasetLayout::Kind::kChunked: st = ReadStoredChunk(chunk, out); break;
@@ -209,6 +214,7 @@ class Hdf5DatasetSource final : public ChunkSource {
   std::vector<codec::FilterStep> pipeline_;
   std::vector<ChunkEntry> index_;
   NdArray fill_;
+  Status read_error_;
 };
 
 // Reads the pipeline of a dataset creation property list.
@@ -242,7 +248,9 @@ Result<std::shared_ptr<const ChunkSource>> OpenDatasetSource(std::shared_ptr<H5F
   h5::Handle type(H5Dget_type(dset.id()));
   const auto dtype = h5::ToDType(type.id());
   if (!dtype)
-    return where(Unimplemented("its element type is not bool, an integer or a float, which hyperchunk cannot read"));
+    return where(
+        Unimplemented("its element type (e.g. float16, complex, strings, ragged) is not one hyperchunk reads: "
+                      "bool, int8-int64, uint8-uint64, float32, float64"));
   h5::Handle space(H5Dget_space(dset.id()));
   Shape shape;
   for (hsize_t d : h5::Dims(space.id())) shape.push_back(static_cast<Index>(d));
@@ -316,7 +324,9 @@ Result<std::shared_ptr<const ChunkSource>> OpenDatasetSource(std::shared_ptr<H5F
                                "offset {}, the file has {}",
                                NumElements(shape) * item, layout.contiguous_offset, file->size())));
     grid = ChunkGrid::Regular(shape, ContiguousSlabChunks(shape, item, contiguous_chunk_bytes));
-  } else {
+  }
+  Status read_error;
+  if (layout.kind == DatasetLayout::Kind::kOther) {
     // Compact layout or filters we do not decode: HDF5 reads it (serialised), in our chunks.
     if (kind == H5D_CHUNKED) {
       std::vector<hsize_t> cdims(shape.size());
@@ -324,20 +334,22 @@ Result<std::shared_ptr<const ChunkSource>> OpenDatasetSource(std::shared_ptr<H5F
       Shape cs(cdims.begin(), cdims.end());
       grid = ChunkGrid::Regular(shape, cs);
       const Status unsupported = codec::CheckPipelineSupported(pipeline);
-      // A filter HDF5 itself cannot apply either: say so now rather than at the first read.
+      // A filter HDF5 itself cannot apply either: reads fail, naming it; opening (info) still works.
       for (const auto& step : pipeline) {
         if (H5Zfilter_avail(static_cast<H5Z_filter_t>(step.id)) <= 0) {
           h5::LastError();
-          return where(unsupported);
+          read_error = unsupported;
         }
       }
     } else {
       grid = ChunkGrid::Regular(shape, ContiguousSlabChunks(shape, item, contiguous_chunk_bytes));
     }
   }
-  return std::shared_ptr<const ChunkSource>(
+  auto source =
       std::make_shared<Hdf5DatasetSource>(file, dataset, std::move(dset), *dtype, shape, std::move(grid),
-                                          std::move(layout), std::move(pipeline), std::move(index), std::move(fill)));
+                                          std::move(layout), std::move(pipeline), std::move(index), std::move(fill));
+  source->SetReadError(std::move(read_error));
+  return std::shared_ptr<const ChunkSource>(std::move(source));
 }
 
 }  // namespace hyperchunk::internal

@@ -1,7 +1,6 @@
 // Decoding HyperSpy's metadata encoding (reference §1.5) into MetadataTree values.
 #include <algorithm>
 #include <cstdlib>
-#include <regex>
 
 #include <fmt/format.h>
 
@@ -98,11 +97,20 @@ Result<std::optional<Value>> ReadAttributeValue(hid_t obj, const std::string& na
 
 // Parses "_list_<n>_<key>" / "_tuple_<n>_<key>" group names.
 bool ParseSequenceGroup(const std::string& name, bool* is_tuple, std::string* key) {
-  static const std::regex re("^_(list|tuple)_([0-9]+)_(.*)$");
-  std::smatch m;
-  if (!std::regex_match(name, m, re)) return false;
-  *is_tuple = m[1] == "tuple";
-  *key = m[3];
+  size_t pos = 0;
+  if (StartsWith(name, "_list_")) {
+    *is_tuple = false;
+    pos = 6;
+  } else if (StartsWith(name, "_tuple_")) {
+    *is_tuple = true;
+    pos = 7;
+  } else {
+    return false;
+  }
+  const size_t digits = pos;
+  while (pos < name.size() && name[pos] >= '0' && name[pos] <= '9') ++pos;
+  if (pos == digits || pos >= name.size() || name[pos] != '_') return false;
+  *key = name.substr(pos + 1);
   return true;
 }
 

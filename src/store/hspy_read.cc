@@ -107,6 +107,58 @@ std::string ReadVersion(hid_t root) {
   return "";
 }
 
+// Moves the value at `from` to `to` (replacing what is there); nothing if `from` is absent.
+void Move(MetadataTree& md, const std::string& from, const std::string& to) {
+  const Value* v = md.Find(from);
+  if (!v) return;
+  Value moved = *v;
+  md.Remove(from);
+  (void)md.Set(to, std::move(moved));
+}
+
+// HyperSpy's conversions of metadata written by older versions of the format (§1.11), in its order.
+void ConvertLegacyMetadata(MetadataTree& md, const std::string& version) {
+  if (CompareVersions(version, "1.1") < 0) {
+    Move(md, "signal", "Signal.signal_type");
+    Move(md, "name", "General.title");
+  }
+  if (CompareVersions(version, "1.2") < 0) {
+    if (md.Has("_internal_parameters")) {
+      Move(md, "_internal_parameters", "_HyperSpy");
+      Move(md, "_HyperSpy.stacking_history", "_HyperSpy.Stacking_history");
+      Move(md, "_HyperSpy.folding", "_HyperSpy.Folding");
+    }
+    Move(md, "Variance_estimation", "Noise_properties.Variance_linear_model");
+    if (md.Has("TEM")) {
+      Move(md, "TEM", "Acquisition_instrument.TEM");
+      const std::string tem = "Acquisition_instrument.TEM";
+      if (md.Has(tem + ".EELS")) {
+        for (const char* k : {"dwell_time", "dwell_time_units", "exposure", "exposure_units"})
+          Move(md, tem + "." + k, tem + ".EELS." + k);
+        Move(md, tem + ".EELS", tem + ".Detector");
+      }
+      Move(md, tem + ".EDS", tem + ".Detector.EDS");
+    }
+    if (md.Has("SEM")) {
+      Move(md, "SEM", "Acquisition_instrument.SEM");
+      Move(md, "Acquisition_instrument.SEM.EDS", "Acquisition_instrument.SEM.Detector.EDS");
+    }
+    Move(md, "Sample.Xray_lines", "Sample.xray_lines");
+    for (const char* k : {"title", "date", "time", "original_filename"}) Move(md, k, std::string("General.") + k);
+    for (const char* k : {"record_by", "signal_origin", "signal_type"}) Move(md, k, std::string("Signal.") + k);
+  }
+  if (CompareVersions(version, "3.0") < 0) {
+    const std::string tem = "Acquisition_instrument.TEM";
+    Move(md, tem + ".tilt_stage", tem + ".Stage.tilt_alpha");
+    const std::string exposure = md.Has(tem + ".exposure_time") ? "exposure_time" : "exposure";
+    if (md.Has(tem + "." + exposure)) {
+      md.Remove(tem + ".Detector.Camera");
+      Move(md, tem + "." + exposure, tem + ".Detector.Camera.exposure");
+    }
+    Move(md, "Acquisition_instrument.SEM.tilt_stage", "Acquisition_instrument.SEM.Stage.tilt_alpha");
+  }
+}
+
 }  // namespace
 
 Result<SignalRecord> ReadSignalGroup(const HspyReadContext& ctx, const std::string& path) {
@@ -180,6 +232,8 @@ Result<SignalRecord> ReadSignalGroup(const HspyReadContext& ctx, const std::stri
   if (h5::Exists(g.id(), lr)) {
     HC_ASSIGN_OR_RETURN(rec.learning_results, ReadMetadataTree(ctx, path + "/" + lr));
   }
+
+  ConvertLegacyMetadata(rec.metadata, ctx.version);
 
   // Signal dimension: from the navigate flags when every axis has one (format >= 2.1), else from
   // Signal.record_by, else all axes are signal axes. record_by is dropped either way.
