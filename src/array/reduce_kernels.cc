@@ -159,10 +159,6 @@ bool ArgBetter(T x, Index ix, T cur, Index icur) {
   return x == cur && ix < icur;
 }
 
-bool IsSumLike(ReduceOp op) {
-  return op == ReduceOp::kSum || op == ReduceOp::kNanSum || op == ReduceOp::kMean || op == ReduceOp::kNanMean;
-}
-
 }  // namespace
 
 DType ReduceResultType(ReduceOp op, DType dtype) {
@@ -557,7 +553,6 @@ NdArray Reducer::Finalize(ReduceState state, Index total_count) const {
       return res;
     }
   }
-  (void)IsSumLike;
   return std::move(state.parts[0]);
 }
 

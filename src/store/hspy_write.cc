@@ -75,7 +75,7 @@ struct Writer {
   }
 
   // A dataset creation property list: chunked with the options' filters.
-  Result<Handle> Dcpl(const Shape& chunk, DType dtype) {
+  Result<Handle> Dcpl(const Shape& chunk) {
     Handle dcpl(H5Pcreate(H5P_DATASET_CREATE));
     std::vector<hsize_t> c(chunk.begin(), chunk.end());
     HC_RETURN_IF_ERROR(Check(H5Pset_chunk(dcpl.id(), static_cast<int>(c.size()), c.data()), "cannot set chunks"));
@@ -84,7 +84,6 @@ struct Writer {
       HC_RETURN_IF_ERROR(
           Check(H5Pset_deflate(dcpl.id(), static_cast<unsigned>(options.gzip_level)), "cannot set gzip"));
     }
-    (void)dtype;
     return dcpl;
   }
 
@@ -104,7 +103,7 @@ struct Writer {
                           : H5Screate(H5S_SCALAR));
     Handle dcpl(H5Pcreate(H5P_DATASET_CREATE));
     if (a.rank() > 0 && a.size() > 0) {
-      HC_ASSIGN_OR_RETURN(dcpl, Dcpl(a.shape(), a.dtype()));
+      HC_ASSIGN_OR_RETURN(dcpl, Dcpl(a.shape()));
     }
     HC_ASSIGN_OR_RETURN(Handle dset,
                         Check(H5Dcreate2(loc, name.c_str(), type.id(), space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
@@ -261,7 +260,7 @@ struct Writer {
                              : H5Screate(H5S_SCALAR));
     Handle dcpl(H5Pcreate(H5P_DATASET_CREATE));
     if (data.rank() > 0) {
-      HC_ASSIGN_OR_RETURN(dcpl, Dcpl(chunk, dtype));
+      HC_ASSIGN_OR_RETURN(dcpl, Dcpl(chunk));
     }
     HC_ASSIGN_OR_RETURN(Handle dset,
                         Check(H5Dcreate2(group, "data", type.id(), space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
