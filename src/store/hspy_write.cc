@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -129,9 +131,24 @@ struct Writer {
     return Check(H5Dwrite(dset.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "cannot write strings");
   }
 
+  // numpy's str() of a float32: the fewest digits that give the float32 back ("0.1", not
+  // "0.10000000149011612"); positional for 1e-4 <= |x| < 1e16, else scientific ("1e-05").
+  static std::string Float32Text(float f) {
+    const double a = std::fabs(static_cast<double>(f));
+    if (std::isfinite(f) && f != 0 && (a < 1e-4 || a >= 1e16)) {
+      for (int digits = 0;; ++digits) {
+        std::string text = fmt::format("{:.{}e}", f, digits);
+        if (std::strtof(text.c_str(), nullptr) == f || digits >= 9) return text;
+      }
+    }
+    return Value::Float(std::strtod(fmt::format("{}", f).c_str(), nullptr)).Repr();
+  }
+
   // Python's str() of a number, as numpy gives it when it turns mixed lists into strings.
   static std::string NumberText(const Value& v) {
     if (v.kind() == Value::Kind::kBool) return v.as_bool() ? "True" : "False";
+    if (v.kind() == Value::Kind::kFloat && v.dtype() == DType::kFloat32)
+      return Float32Text(static_cast<float>(v.as_double()));
     return v.Repr();
   }
 
@@ -161,6 +178,8 @@ struct Writer {
         for (size_t i = 0; i < items.size(); ++i) {
           const Value& it = items[i];
           if (it.kind() == Value::Kind::kFloat) a.data<T>()[i] = CastValue<T>(it.as_double());
+          else if (it.kind() == Value::Kind::kInt && it.dtype() == DType::kUInt64)
+            a.data<T>()[i] = CastValue<T>(static_cast<uint64_t>(it.as_int()));  // values above INT64_MAX
           else a.data<T>()[i] = CastValue<T>(it.as_int());
         }
       });
