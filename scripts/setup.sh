@@ -29,6 +29,9 @@ PACKAGES=(
   libhdf5-dev
   libdeflate-dev
   zlib1g-dev
+  # PNG pictures (plot module): antialiased drawing and text; fonts-dejavu-core gives "DejaVu Sans"
+  libcairo2-dev
+  fonts-dejavu-core
   # the reference peer for interop tests and benchmarks: HyperSpy 1.7.3 (with dask, h5py, numpy)
   python3-hyperspy
   python3-numpy
