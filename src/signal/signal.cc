@@ -228,6 +228,25 @@ Status Signal::Compute() {
   return Status::Ok();
 }
 
+Status ComputeTogether(const std::vector<Signal*>& signals) {
+  std::vector<Signal*> lazy;
+  std::vector<Array> arrays;
+  for (Signal* s : signals) {
+    if (s == nullptr || !s->is_lazy()) continue;
+    lazy.push_back(s);
+    arrays.push_back(s->data_);
+  }
+  if (lazy.empty()) return Status::Ok();
+  HC_ASSIGN_OR_RETURN(std::vector<NdArray> values, hyperchunk::Compute(*lazy[0]->ctx_, arrays));
+  for (size_t k = 0; k < lazy.size(); ++k) {
+    const ChunkGrid grid = lazy[k]->data_.chunks();
+    lazy[k]->values_ = values[k];
+    lazy[k]->data_ = Array::FromNdArray(std::move(values[k]), grid);
+    lazy[k]->lazy_ = false;
+  }
+  return Status::Ok();
+}
+
 Signal Signal::AsLazy() const {
   Signal s = *this;
   if (!lazy_) {

@@ -270,6 +270,21 @@ TEST(Signal, ArithmeticStaysLazy) {
   EXPECT_EQ(broadcast->shape(), (Shape{3, 2, 992}));
 }
 
+TEST(Signal, ComputeTogetherReadsOnce) {
+  const Signal s = EdsImage();
+  Signal spectrum = *s.Sum();
+  Signal map = *s.Isig({IndexSpec::Range(6.3, 7.1)}).value().Sum({AxisRef::Signal()});
+  Signal navigator = *s.Sum({AxisRef::Signal()});
+  ASSERT_TRUE(ComputeTogether({&spectrum, &map, &navigator}).ok());
+  EXPECT_FALSE(spectrum.is_lazy());
+  EXPECT_FALSE(map.is_lazy());
+  EXPECT_EQ(spectrum.class_name(), "EDSTEMSpectrum");
+  double expected = 0;
+  for (int e = 307; e < 347; ++e) expected += e;
+  EXPECT_EQ(map.Values()->GetAsDouble(0), expected);
+  EXPECT_EQ(navigator.Values()->GetAsDouble(0), 991.0 * 992 / 2);
+}
+
 TEST(Signal, SaveAndLoad) {
   const auto dir = std::filesystem::temp_directory_path() / ("hc_signal_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);

@@ -171,6 +171,8 @@ class Signal {
   Result<Signal> WithData(Array data, std::vector<DataAxis> axes) const;
 
  private:
+  friend Status ComputeTogether(const std::vector<Signal*>& signals);
+
   Array data_;
   NdArray values_;  ///< the data of an in-memory signal
   AxesManager axes_;
@@ -186,6 +188,11 @@ Result<Signal> Load(const std::string& path, const LoadOptions& options = {}, st
 /// Every signal of a file, in file order.
 Result<std::vector<Signal>> LoadAll(const std::string& path, const LoadOptions& options = {},
                                     std::shared_ptr<Context> ctx = nullptr);
+
+/// Computes several signals together, in place: one plan, so each source chunk they share is read
+/// once (the navigator, the sum spectrum and every line map of a file come from one pass). Runs in the
+/// first lazy signal's Context; in-memory signals are left as they are.
+Status ComputeTogether(const std::vector<Signal*>& signals);
 
 /// Arithmetic on signals; a failure is carried by the result (`.ok()` / `.status()`).
 Result<Signal> operator+(const Signal& a, const Signal& b);
