@@ -101,8 +101,9 @@ struct LinePlot {
 /// with staggered labels. Errors as WriteImagesPng.
 Status WriteLinePlotPng(const std::string& path, const LinePlot& plot);
 
-/// Python's textwrap.fill(text, width) split into lines: words are packed greedily, runs of
-/// whitespace collapse, words longer than `width` are broken.
+/// Python's textwrap.wrap(text, width), which textwrap.fill joins with newlines: words are packed
+/// greedily, spaces inside a line kept as written and dropped at line ends, words may break after
+/// an inner hyphen, and words longer than `width` characters are cut.
 std::vector<std::string> WrapText(const std::string& text, size_t width);
 
 /// HyperSpy's label='auto' for plot_images (§8.5): when the titles share a beginning longer than 40 %
