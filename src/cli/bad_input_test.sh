@@ -72,6 +72,60 @@ expect 2 "error" -- "$hc" reduce good.hspy --op median --axis signal
 expect 2 "--chunks" -- "$hc" convert good.hspy x.hspy --chunks 0,4
 expect 2 "error" -- "$hc" info
 
+# reduce, slice and rebin: damaged inputs fail naming the file and write nothing.
+expect 1 "truncated.hspy" -- "$hc" slice truncated.hspy --isig 1.0:2.0 -o out.hspy
+expect 1 "truncated.hspy" -- "$hc" rebin truncated.hspy --scale 2,2,1 -o out.npy
+for percent in 30 60 90; do
+  cp good.hspy corrupt.hspy
+  printf 'not a chunk %.0s' {1..24} | dd of=corrupt.hspy bs=1 seek=$((gsize * percent / 100)) conv=notrunc status=none
+  for args in "slice corrupt.hspy --inav 2:9 -o out.hspy" "rebin corrupt.hspy --scale 2,2,4 -o out.hspy" \
+    "rebin corrupt.hspy --scale 1.5,1,1 -o out.npy" "reduce corrupt.hspy --op mean --axis navigation -o out.csv"; do
+    # shellcheck disable=SC2086 # split on purpose
+    if "$hc" $args >stdout.txt 2>stderr.txt; then
+      echo "ok: damage at $percent% missed the data of: $args"
+    else
+      # shellcheck disable=SC2086
+      expect 1 "corrupt.hspy" -- "$hc" $args
+      [[ ! -e out.hspy && ! -e out.npy && ! -e out.csv ]] || { echo "FAIL: output left behind"; failures=$((failures + 1)); }
+    fi
+    rm -f out.hspy out.npy out.csv
+  done
+done
+[[ ! -e out.hspy && ! -e out.npy ]] || { echo "FAIL: output left behind"; failures=$((failures + 1)); }
+
+# Every output format refuses an existing target unless --overwrite, and leaves it untouched.
+echo keep >keep.txt
+for ext in hspy npy csv png; do
+  cp keep.txt "target.$ext"
+  expect 1 "target.$ext: exists; pass --overwrite" -- "$hc" reduce good.hspy --op sum --axis x,y -o "target.$ext"
+  cmp -s keep.txt "target.$ext" || { echo "FAIL: target.$ext modified"; failures=$((failures + 1)); }
+  if "$hc" reduce good.hspy --op sum --axis x,y -o "target.$ext" --overwrite && ! cmp -s keep.txt "target.$ext"; then
+    echo "ok: --overwrite replaced target.$ext"
+  else
+    echo "FAIL: --overwrite did not replace target.$ext"
+    failures=$((failures + 1))
+  fi
+done
+expect 1 "no/such/folder/out.npy" -- "$hc" slice good.hspy --isig 1.0:2.0 -o no/such/folder/out.npy
+
+# Values HyperSpy refuses: exit 1, HyperSpy's meaning, nothing written.
+expect 1 "good.hspy: --isig '25.0:': Energy: Start value above axis high bound" -- "$hc" slice good.hspy --isig 25.0: -o out.hspy
+expect 1 "good.hspy: --inav '99'.*index 99 is out of bounds" -- "$hc" slice good.hspy --inav 99 -o out.hspy
+expect 1 "good.hspy: --isig ':0.1'.*Stop value below axis low bound" -- "$hc" slice good.hspy --isig :0.1 -o out.hspy
+expect 1 "good.hspy: --op sum --axis 7: axis 7 does not exist" -- "$hc" reduce good.hspy --op sum --axis 7 -o out.npy
+expect 1 "good.hspy: --scale 2,2 on \\(16, 16\\|256\\): Wrong scale size" -- "$hc" rebin good.hspy --scale 2,2 -o out.npy
+expect 1 "Linear interpolation requires float dtype" -- "$hc" rebin good.hspy --scale 1.5,1,1 --dtype uint16 -o out.npy
+expect 1 "collapses to zero" -- "$hc" rebin good.hspy --scale 1,1,300 -o out.npy
+[[ ! -e out.hspy && ! -e out.npy ]] || { echo "FAIL: output left behind"; failures=$((failures + 1)); }
+
+# Bad usage of reduce, slice and rebin: exit 2.
+expect 2 "unknown extension '.txt'" -- "$hc" reduce good.hspy --op sum --axis x -o out.txt
+expect 2 "--isig: 'x' in index spec 'x:y' is neither" -- "$hc" slice good.hspy --isig x:y
+expect 2 "--scale '0,1,1': '0' is not a positive number" -- "$hc" rebin good.hspy --scale 0,1,1
+expect 2 "--new-shape '0,1,1': lengths must be at least 1" -- "$hc" rebin good.hspy --new-shape 0,1,1
+expect 2 "give exactly one of --scale or --new-shape" -- "$hc" rebin good.hspy
+expect 2 "--chunks applies to .hspy output only" -- "$hc" slice good.hspy --isig 1 --chunks 2 -o x.npy
+
 # The inputs are untouched and no temporary files remain.
 [[ "$(md5sum good.hspy raw.hspy)" == "$sum_before" ]] || { echo "FAIL: an input changed"; failures=$((failures + 1)); }
 if ls -a | grep -q '^\..*XXXXXX\|^\.[a-z]*\.hspy\.'; then

@@ -1,21 +1,15 @@
-// `hyperchunk reduce FILE --op OP --axis AXES [-o OUT.npy]`: s.sum/mean/max/min/std/var/indexmax/
-// indexmin(axis) over a .hspy file, in one pass with bounded memory; the result in array order
-// with HyperSpy's dtype.
-#include <algorithm>
-#include <filesystem>
+// `hyperchunk reduce FILE --op OP --axis AXES [-o OUT]`: s.sum/mean/max/min/std/var/nansum/nanmean
+// (axis) and s.indexmax/indexmin(axis) of a .hspy file, in one pass with bounded memory. The result
+// is the signal HyperSpy gives: class, axes, dtype and metadata (an EDS sum scales live_time).
 #include <map>
-#include <set>
-#include <sstream>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "command.h"
-#include "hyperchunk/exec/compute.h"
-#include "hyperchunk/signal/summary.h"
-#include "hyperchunk/store/hspy.h"
-#include "npy.h"
+#include "signal_output.h"
 
 namespace hyperchunk::cli {
 namespace {
@@ -29,38 +23,27 @@ const std::map<std::string, ReduceOp>& Ops() {
   return kOps;
 }
 
-// The array indices of AXES: navigation, signal, all, or comma-separated names / natural indices.
-Result<std::vector<int>> ParseAxes(const std::string& spec, const std::vector<AxisRecord>& axes) {
-  std::vector<int> out;
-  const auto natural = NaturalOrder(axes);
-  if (spec == "navigation" || spec == "signal" || spec == "all") {
-    for (size_t i = 0; i < axes.size(); ++i) {
-      if (spec == "all" || axes[i].navigate == (spec == "navigation")) out.push_back(static_cast<int>(i));
-    }
-    if (out.empty()) return InvalidArgument(fmt::format("the signal has no {} axes", spec));
-    return out;
-  }
-  std::stringstream ss(spec);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    if (item.empty()) return InvalidArgument(fmt::format("empty axis in --axis '{}'", spec));
-    int index = -1;
-    if (item.find_first_not_of("0123456789") == std::string::npos) {
-      const size_t k = std::stoul(item);
-      if (k >= natural.size())
-        return InvalidArgument(fmt::format("axis {} does not exist: the signal has {} axes", k, natural.size()));
-      index = static_cast<int>(natural[k]);
+// AXES: navigation, signal, all, or comma-separated axis names / natural indices (negative from
+// the end), as HyperSpy's `axis` argument. A repeated axis counts once, as in HyperSpy.
+Result<std::vector<AxisRef>> ParseAxes(const std::string& spec) {
+  if (spec == "navigation") return std::vector<AxisRef>{AxisRef::Navigation()};
+  if (spec == "signal") return std::vector<AxisRef>{AxisRef::Signal()};
+  if (spec == "all") return std::vector<AxisRef>{AxisRef::All()};
+  std::vector<AxisRef> out;
+  size_t pos = 0;
+  while (true) {
+    const size_t comma = spec.find(',', pos);
+    const std::string item = spec.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    if (item.empty()) return InvalidArgument(fmt::format("--axis '{}': an axis is empty", spec));
+    const bool digits = item.find_first_not_of("0123456789", item[0] == '-' ? 1 : 0) == std::string::npos;
+    if (digits && item != "-" && item.size() < 10) {
+      out.emplace_back(std::stoi(item));
     } else {
-      for (size_t i = 0; i < axes.size(); ++i) {
-        if (axes[i].name == item) index = static_cast<int>(i);
-      }
-      if (index < 0) return InvalidArgument(fmt::format("there is no axis named '{}'", item));
+      out.emplace_back(item);
     }
-    if (std::find(out.begin(), out.end(), index) != out.end())
-      return InvalidArgument(fmt::format("axis '{}' given twice", item));
-    out.push_back(index);
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
   }
-  std::sort(out.begin(), out.end());
   return out;
 }
 
@@ -70,58 +53,45 @@ class ReduceCommand final : public Command {
     app.add_option("FILE", path_, "a HyperSpy .hspy file")->required();
     std::vector<std::string> names;
     for (const auto& [k, v] : Ops()) names.push_back(k);
-    app.add_option("--op", op_, "the reduction")->required()->check(CLI::IsMember(names));
+    app.add_option("--op", op_, "sum, mean, max, min, std, var, nansum, nanmean, argmax (indexmax), argmin (indexmin)")
+        ->required()
+        ->check(CLI::IsMember(names));
     app.add_option("--axis", axis_,
                    "navigation, signal, all, or comma-separated axis names or natural indices (navigation axes "
-                   "first, x before y)")
+                   "first, x before y; negative from the end); argmax/argmin take one axis")
         ->required();
-    app.add_option("-o,--output", output_, "result file (.npy, array order); without it a small result is printed");
+    output_.Add(app);
     app.footer(
         "Examples:\n"
         "  hyperchunk reduce scan.hspy --op sum --axis signal -o navigator.npy    # s.sum(s.axes_manager.signal_axes)\n"
-        "  hyperchunk reduce scan.hspy --op sum --axis navigation -o spectrum.npy\n"
-        "  hyperchunk reduce scan.hspy --op argmax --axis Energy -o peaks.npy      # s.indexmax('Energy')");
+        "  hyperchunk reduce scan.hspy --op sum --axis navigation -o spectrum.hspy  # s.sum(): EDS live_time scaled\n"
+        "  hyperchunk reduce scan.hspy --op mean --axis x,1 -o profile.csv        # s.mean(('x', 1))\n"
+        "  hyperchunk reduce scan.hspy --op argmax --axis Energy -o peaks.npy     # s.indexmax('Energy')\n"
+        "  hyperchunk reduce scan.hspy --op max --axis all                        # prints the maximum");
   }
 
   Status Validate() override {
-    if (!output_.empty() && std::filesystem::path(output_).extension() != ".npy")
+    HC_ASSIGN_OR_RETURN(axes_, ParseAxes(axis_));
+    const ReduceOp op = Ops().at(op_);
+    if ((op == ReduceOp::kArgMax || op == ReduceOp::kArgMin) &&
+        (axes_.size() != 1 || axes_[0].group() != AxisRef::Group::kNone))
       return InvalidArgument(
-          fmt::format("-o {}: reduce writes .npy files (other formats come with the signal layer)", output_));
-    return Status::Ok();
+          fmt::format("--op {} works over one axis (HyperSpy's index{}): give its name or natural index, not '{}'", op_,
+                      op == ReduceOp::kArgMax ? "max" : "min", axis_));
+    return output_.Validate();
   }
 
   Status Run(CommandEnv& env) override {
-    HC_ASSIGN_OR_RETURN(HspyFile file, ReadHspy(path_));
-    if (file.experiments.size() != 1)
-      return InvalidArgument(
-          fmt::format("{}: holds {} signals; reduce works on files with one", path_, file.experiments.size()));
-    const SignalRecord& s = file.experiments[0];
-    HC_ASSIGN_OR_RETURN(std::vector<int> axes, ParseAxes(axis_, s.axes));
-    const ReduceOp op = Ops().at(op_);
-    Array result;
-    if (op == ReduceOp::kArgMax || op == ReduceOp::kArgMin) {
-      if (axes.size() != 1)
-        return InvalidArgument(
-            fmt::format("--op {} works over one axis (HyperSpy's indexmax/indexmin); got {}", op_, axes.size()));
-      result = op == ReduceOp::kArgMax ? s.data.ArgMax(axes[0]) : s.data.ArgMin(axes[0]);
-    } else {
-      result = s.data.Reduce(op, axes);
-    }
-    HC_RETURN_IF_ERROR(env.RecordGraph({result}));
-    HC_ASSIGN_OR_RETURN(NdArray values, Compute(env.context(), result));
-    if (!output_.empty()) return WriteNpy(output_, values);
-    if (values.size() > 1000)
-      return InvalidArgument(
-          fmt::format("the result has {} values: write it to a file with -o OUT.npy", values.size()));
-    std::vector<std::string> text;
-    for (Index i = 0; i < values.size(); ++i) text.push_back(fmt::format("{}", values.GetAsDouble(i)));
-    fmt::print(env.out(), "{} {}: [{}]\n", DTypeName(values.dtype()), ShapeToString(values.shape()),
-               fmt::join(text, ", "));
-    return Status::Ok();
+    HC_ASSIGN_OR_RETURN(Signal s, LoadSignal(env, path_, "reduce"));
+    auto result = s.Reduce(Ops().at(op_), axes_);
+    if (!result.ok()) return result.status().WithContext(fmt::format("{}: --op {} --axis {}", path_, op_, axis_));
+    return WriteSignalOutput(env, *result, output_, path_);
   }
 
  private:
-  std::string path_, op_, axis_, output_;
+  std::string path_, op_, axis_;
+  std::vector<AxisRef> axes_;
+  SignalOutputFlags output_;
 };
 
 }  // namespace
