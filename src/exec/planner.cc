@@ -57,6 +57,26 @@ bool IsSplittable(const Node& node) {
   return true;
 }
 
+// How many source elements a tile of `node` pulls per element of its own (coarsen and rebin nodes
+// read several input elements per output element), measured on its first chunk. Tiles are sized
+// in pulled elements so that what a tile reads still fits the cache.
+double PullExpansion(const Node& node) {
+  if (node.kind() == NodeKind::kReduce || node.kind() == NodeKind::kSource || node.kind() == NodeKind::kMemory)
+    return 1.0;
+  if (node.chunks().num_chunks() == 0) return 1.0;
+  const Box box = node.chunks().ChunkBox(ChunkIndex(node.chunks().rank(), 0));
+  const Index out = NumElements(box.shape());
+  if (out == 0) return 1.0;
+  double widest = 1.0;
+  for (size_t i = 0; i < node.inputs().size(); ++i) {
+    if (auto ib = node.InputBox(i, box)) {
+      const double ratio = static_cast<double>(NumElements(ib->shape())) / static_cast<double>(out);
+      widest = std::max(widest, ratio * PullExpansion(*node.inputs()[i]));
+    }
+  }
+  return widest;
+}
+
 // Bytes of temporaries made while pulling `box` of `node` (an upper estimate).
 Index EstimateTemporaries(const Node& node, const Box& box) {
   if (box.rank() > 0 && box.empty()) return 0;
@@ -208,7 +228,9 @@ Result<Plan> BuildPlan(const std::vector<NodePtr>& outputs, int64_t tile_bytes, 
       t.reducer = std::make_unique<Reducer>(rn.op(), pulled.dtype(), rn.ddof());
     }
     t.splittable = IsSplittable(pulled);
-    t.tile_elements = std::max<Index>(1, tile_bytes / std::max<Index>(ItemSize(pulled.dtype()), 8));
+    const double per_element =
+        static_cast<double>(std::max<Index>(ItemSize(pulled.dtype()), 8)) * PullExpansion(pulled);
+    t.tile_elements = std::max<Index>(1, static_cast<Index>(static_cast<double>(tile_bytes) / per_element));
     stage.targets.push_back(std::move(t));
     const auto where = std::make_pair(s, static_cast<int>(stage.targets.size()) - 1);
     target_of[node.get()] = where;
