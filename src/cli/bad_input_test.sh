@@ -126,6 +126,19 @@ expect 2 "--new-shape '0,1,1': lengths must be at least 1" -- "$hc" rebin good.h
 expect 2 "give exactly one of --scale or --new-shape" -- "$hc" rebin good.hspy
 expect 2 "--chunks applies to .hspy output only" -- "$hc" slice good.hspy --isig 1 --chunks 2 -o x.npy
 
+# navigator: a damaged input, values HyperSpy refuses (exit 1), bad usage (exit 2); nothing written.
+expect 1 "truncated.hspy" -- "$hc" navigator truncated.hspy -o out.npy
+expect 1 "good.hspy: compute_navigator: Index out of signal range: index \\[256\\]" -- "$hc" navigator good.hspy --index 256 -o out.npy
+expect 1 "good.hspy: compute_navigator: Index out of signal range: index \\[-1\\]" -- "$hc" navigator good.hspy --index=-1 -o out.npy
+expect 1 "good.hspy: compute_navigator: index on Energy: the value 99 is out of the limits" -- "$hc" navigator good.hspy --index 99.0 -o out.png
+expect 1 "good.hspy: compute_navigator: chunks_number 300 is more than the 256 channels of Energy" -- "$hc" navigator good.hspy --chunks-number 300 -o out.hspy
+[[ ! -e out.hspy && ! -e out.npy && ! -e out.png ]] || { echo "FAIL: navigator output left behind"; failures=$((failures + 1)); }
+expect 2 "--index 'x': 'x' is neither an index" -- "$hc" navigator good.hspy --index x
+expect 2 "--index '1:3': '1:3' is neither an index" -- "$hc" navigator good.hspy --index 1:3
+expect 2 "--chunks-number '0': '0' is not a positive number" -- "$hc" navigator good.hspy --chunks-number 0
+expect 2 "--chunks-number excludes --full" -- "$hc" navigator good.hspy --full --chunks-number 2
+expect 2 "unknown extension '.txt'" -- "$hc" navigator good.hspy -o out.txt
+
 # The inputs are untouched and no temporary files remain.
 [[ "$(md5sum good.hspy raw.hspy)" == "$sum_before" ]] || { echo "FAIL: an input changed"; failures=$((failures + 1)); }
 if ls -a | grep -q '^\..*XXXXXX\|^\.[a-z]*\.hspy\.'; then

@@ -8,6 +8,7 @@ std::unique_ptr<Command> MakeInfoCommand();
 std::unique_ptr<Command> MakeReduceCommand();
 std::unique_ptr<Command> MakeSliceCommand();
 std::unique_ptr<Command> MakeRebinCommand();
+std::unique_ptr<Command> MakeNavigatorCommand();
 std::unique_ptr<Command> MakeConvertCommand();
 std::unique_ptr<Command> MakeSynthCommand();
 
@@ -18,6 +19,8 @@ std::span<const CommandInfo> AllCommands() {
       {"slice", "a selection of a .hspy file by index or calibrated value (s.inav[...].isig[...])", &MakeSliceCommand},
       {"rebin", "bin a .hspy file by integer or fractional factors (s.rebin), after an optional slice",
        &MakeRebinCommand},
+      {"navigator", "s.compute_navigator(): the navigation image summed over the signal chunk holding an index",
+       &MakeNavigatorCommand},
       {"convert", "load and save a .hspy file with other chunks or compression, streamed", &MakeConvertCommand},
       {"synth", "write the tutorial's synthetic EDS spectrum image (Fe, Pt) as a .hspy file", &MakeSynthCommand},
       {"demo", "the tutorial end to end on a generated dataset", &MakeDemoCommand},

@@ -54,8 +54,7 @@ Result<std::vector<Index>> ResolveIndex(const Signal& s, const NavigatorOptions&
     }
     const DataAxis& axis = am[nav + static_cast<int>(k)];
     auto i = axis.ValueToIndex(std::get<double>(given[k]));
-    if (!i.ok())
-      return i.status().WithContext(fmt::format("index of the {}", axis.DisplayName(nav + static_cast<int>(k))));
+    if (!i.ok()) return i.status().WithContext(fmt::format("index on {}", axis.DisplayName(nav + static_cast<int>(k))));
     index.push_back(*i);
   }
   return index;
@@ -81,8 +80,8 @@ Result<std::vector<std::vector<Index>>> ChunksFromNumber(const Signal& s, const 
       return InvalidArgument(fmt::format("chunks_number {} is not a positive number", n));
     const double chunk = std::trunc(static_cast<double>(size) / n);
     if (chunk < 1)
-      return InvalidArgument(fmt::format("chunks_number {} is larger than the {} ({} channels)", n,
-                                         am[nav + k].DisplayName(nav + k), size));
+      return InvalidArgument(fmt::format("chunks_number {} is more than the {} channels of {}", n, size,
+                                         am[nav + k].DisplayName(nav + k)));
     natural.push_back(RegularChunks(size, static_cast<Index>(chunk)));
   }
   std::vector<std::vector<Index>> out(natural.rbegin(), natural.rend());  // array order
