@@ -1,5 +1,9 @@
 #include "signal_output.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <system_error>
@@ -9,6 +13,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "hyperchunk/exec/compute.h"
 #include "hyperchunk/plot/plot.h"
 #include "npy.h"
 #include "output_file.h"
@@ -98,6 +103,70 @@ Status CheckRank(const Signal& result, const std::string& path, size_t min_rank,
   if (rank >= min_rank && rank <= max_rank) return Status::Ok();
   return InvalidArgument(fmt::format("{}: the result {} has {} dimension{}; {}: write .npy or .hspy instead", path,
                                      result.axes_manager().DimensionString(), rank, rank == 1 ? "" : "s", what));
+}
+
+// pwrite of all `size` bytes at `offset` (pwrite may write less than asked).
+Status PwriteAll(int fd, const char* data, size_t size, off_t offset, const std::string& path) {
+  while (size > 0) {
+    const ssize_t n = pwrite(fd, data, size, offset);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return IoError(fmt::format("writing {}: {}", path, std::strerror(n < 0 ? errno : ENOSPC)));
+    data += n;
+    size -= static_cast<size_t>(n);
+    offset += n;
+  }
+  return Status::Ok();
+}
+
+// The .npy file written chunk by chunk as the chunks are computed, so results larger than memory
+// stream to disk: each chunk's rows go to their places in the C-order file.
+Status WriteNpyStreamed(Context& ctx, const Array& data, const std::string& path) {
+  const Shape shape = data.shape();
+  const std::string preamble = NpyPreamble(data.dtype(), shape);
+  const auto item = static_cast<size_t>(ItemSize(data.dtype()));
+  const size_t rank = shape.size();
+  return WriteFileAtomically(path, [&](std::FILE* file) -> Status {
+    HC_RETURN_IF_ERROR(WriteBytes(file, preamble.data(), preamble.size(), path));
+    if (std::fflush(file) != 0) return IoError(fmt::format("writing {}: {}", path, std::strerror(errno)));
+    const int fd = fileno(file);
+    const auto total = static_cast<off_t>(preamble.size() + static_cast<size_t>(NumElements(shape)) * item);
+    if (ftruncate(fd, total) != 0) return IoError(fmt::format("writing {}: {}", path, std::strerror(errno)));
+    if (NumElements(shape) == 0) return Status::Ok();
+    if (rank == 0) {
+      HC_ASSIGN_OR_RETURN(NdArray v, Compute(ctx, data));
+      return PwriteAll(fd, static_cast<const char*>(v.raw()), item, static_cast<off_t>(preamble.size()), path);
+    }
+    // Element strides of the file (C order).
+    std::vector<Index> stride(rank, 1);
+    for (size_t d = rank - 1; d-- > 0;) stride[d] = stride[d + 1] * shape[d + 1];
+    return ComputeChunks(ctx, data, [&](const ChunkIndex&, const Box& box, const NdArray& values) -> Status {
+      // Dimensions [k, rank) of the box are contiguous in the file: every one after k is whole.
+      size_t k = rank - 1;
+      while (k > 0 && box.start[k] == 0 && box.stop[k] == shape[k]) --k;
+      const Index run = box.num_elements() / [&] {
+        Index outer = 1;
+        for (size_t d = 0; d < k; ++d) outer *= box.extent(d);
+        return outer;
+      }();
+      const char* src = static_cast<const char*>(values.raw());
+      std::vector<Index> pos(box.start.begin(), box.start.begin() + static_cast<std::ptrdiff_t>(k));
+      while (true) {
+        Index element = box.start[k] * stride[k];
+        for (size_t d = 0; d < k; ++d) element += pos[d] * stride[d];
+        const auto offset = static_cast<off_t>(preamble.size() + static_cast<size_t>(element) * item);
+        HC_RETURN_IF_ERROR(PwriteAll(fd, src, static_cast<size_t>(run) * item, offset, path));
+        src += static_cast<size_t>(run) * item;
+        // Next outer index, last dimension fastest.
+        size_t d = k;
+        while (d > 0 && ++pos[d - 1] == box.stop[d - 1]) {
+          pos[d - 1] = box.start[d - 1];
+          --d;
+        }
+        if (d == 0) break;
+      }
+      return Status::Ok();
+    });
+  });
 }
 
 Status WriteCsv(const Signal& result, const std::string& path) {
@@ -236,10 +305,7 @@ Status WriteSignalOutput(CommandEnv& env, const Signal& result, const SignalOutp
     HC_RETURN_IF_ERROR(CheckRank(result, path, 1, 2, ".png draws 2-D results as maps and 1-D results as line plots"));
   HC_RETURN_IF_ERROR(env.RecordGraph({result.data()}));
   switch (format) {
-    case Format::kNpy: {
-      HC_ASSIGN_OR_RETURN(NdArray values, result.Values());
-      return WriteNpy(path, values);
-    }
+    case Format::kNpy: return WriteNpyStreamed(result.context(), result.data(), path);
     case Format::kHspy: return result.Save(path, options);
     case Format::kCsv: return WriteCsv(result, path);
     case Format::kPng: return WritePng(result, path);

@@ -88,6 +88,15 @@ def _axes_problems(ours, expected):
                     problems.append(f"axis {i} {attr}: {getattr(a, attr)!r}, HyperSpy {getattr(b, attr)!r}")
         elif not np.array_equal(a.axis, b.axis):
             problems.append(f"axis {i} values: {a.axis!r}, HyperSpy {b.axis!r}")
+        if type(a).__name__ == "FunctionalDataAxis":
+            for attr in ("_expression", "parameters_list"):
+                if getattr(a, attr) != getattr(b, attr):
+                    problems.append(f"axis {i} {attr}: {getattr(a, attr)!r}, HyperSpy {getattr(b, attr)!r}")
+            for attr in list(b.parameters_list) + ["x.offset", "x.scale", "x.size"]:
+                va, vb = (getattr(getattr(ax, "x"), attr[2:]) if attr.startswith("x.") else getattr(ax, attr)
+                          for ax in (a, b))
+                if va != vb:
+                    problems.append(f"axis {i} {attr}: {va!r}, HyperSpy {vb!r}")
     return problems
 
 
@@ -126,7 +135,7 @@ def check_csv(path, expected, case):
     axis = expected.axes_manager._axes[0].axis
     positions = np.array([float(r[0]) for r in rows])
     kind = expected.data.dtype.kind
-    parse = float if kind == "f" else int
+    parse = {"f": float, "b": lambda t: {"True": True, "False": False}[t]}.get(kind, int)
     values = np.array([parse(r[1]) for r in rows], dtype=expected.data.dtype)
     problems = []
     if not np.array_equal(positions, axis):

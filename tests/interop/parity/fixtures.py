@@ -115,11 +115,78 @@ def int_images():
     return s
 
 
-FIXTURES = {f.__name__: f for f in (eds_si, eds_992, eds_bin, stack2d, line1d, nonuniform, nanspec, int_images)}
+def sem_map():
+    """A 0-signal-dimension BaseSignal (5, 4|) saved from an EDS_SEM map (signal_type kept): what
+    s.isig[value] of a spectrum image gives; array (4, 5) float64."""
+    rng = np.random.default_rng(19)
+    s = hs.signals.Signal1D(rng.uniform(0, 100, (4, 5, 3)))
+    s.set_signal_type("EDS_SEM")
+    _calibrate(s.axes_manager[0], "x", "nm", 2.0, 10.0)
+    _calibrate(s.axes_manager[1], "y", "nm", 2.0, 0.0)
+    s.metadata.set_item("Acquisition_instrument.SEM.Detector.EDS.live_time", 4.0)
+    s.metadata.General.title = "Map"
+    return s.isig[1]
+
+
+def mask():
+    """Signal2D bool, array (3, 4, 6)."""
+    rng = np.random.default_rng(20)
+    s = hs.signals.Signal2D(rng.random((3, 4, 6)) > 0.5)
+    s.metadata.General.title = "Mask"
+    return s
+
+
+def small_ints():
+    """Signal1D uint8, array (6, 10), and its int32 twin with large values (int32_line)."""
+    rng = np.random.default_rng(21)
+    s = hs.signals.Signal1D(rng.integers(0, 256, (6, 10)).astype("uint8"))
+    s.metadata.General.title = "Bytes"
+    return s
+
+
+def int32_line():
+    rng = np.random.default_rng(22)
+    s = hs.signals.Signal1D(rng.integers(-(2**31), 2**31 - 1, (6, 10)).astype("int32"))
+    s.metadata.General.title = "Large"
+    return s
+
+
+def functional():
+    """Signal1D float64, array (3, 12), with a functional signal axis E = a / (x + 1) + b."""
+    axes = [
+        {"name": "t", "size": 3, "navigate": True, "scale": 1.0, "offset": 0.0},
+        {"name": "E", "units": "eV", "expression": "a / (x + 1) + b", "a": 10.0, "b": 5.0, "size": 12,
+         "navigate": False},
+    ]
+    s = hs.signals.Signal1D(np.random.default_rng(23).uniform(0, 1, (3, 12)), axes=axes)
+    s.metadata.General.title = "Functional"
+    return s
+
+
+FIXTURES = {
+    f.__name__: f
+    for f in (eds_si, eds_992, eds_bin, stack2d, line1d, nonuniform, nanspec, int_images, sem_map, mask, small_ints,
+              int32_line, functional)
+}
+
+
+# HDF5 chunk shapes (array order) that do not divide the axes, so that hyperchunk's chunked
+# reductions, slices and rebin blocks straddle chunk boundaries; fixtures not listed are one chunk.
+CHUNKS = {
+    "eds_si": (3, 2, 16),
+    "eds_992": (1, 2, 100),
+    "eds_bin": (4, 3, 7),
+    "stack2d": (2, 16, 12),
+    "line1d": (3, 8),
+    "nanspec": (2, 3, 6),
+    "int_images": (1, 4, 5),
+    "mask": (2, 3, 4),
+    "int32_line": (4, 3),
+}
 
 
 def write_fixtures(folder):
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for name, make in FIXTURES.items():
-        make().save(folder / f"{name}.hspy", overwrite=True)
+        make().save(folder / f"{name}.hspy", overwrite=True, chunks=CHUNKS.get(name))
