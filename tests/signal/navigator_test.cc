@@ -274,6 +274,35 @@ TEST(Navigator, ReadsOnlyTheChunksItSums) {
   EXPECT_EQ(source->reads({1, 0, 2}), 1);
 }
 
+TEST(Navigator, ReadsAQuarterOfAFile) {
+  // A file chunked like (64, 512, 248) of (512, 512, 992): whole rows of pixels, a quarter of the
+  // channels. The navigator's plan reads one chunk of four along the energy axis.
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "hc_navigator_quarter";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "rows.hspy").string();
+  const Shape shape{16, 32, 992};
+  auto s = Signal::FromNdArray(Ramp<uint16_t>(shape), 1, Ctx());
+  ASSERT_TRUE(s.ok());
+  HspyWriteOptions write;
+  write.chunks = Shape{4, 32, 248};
+  ASSERT_TRUE(s->Save(path, write).ok());
+  auto file = Load(path, {.lazy = true}, Ctx());
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  auto nav = LazyNavigator(*file);
+  ASSERT_TRUE(nav.ok()) << nav.status().ToString();
+  auto plan = Explain(file->context(), {nav->data()});
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(plan->source_chunks, 4);  // 4 row blocks x 1 of 4 channel blocks
+  EXPECT_EQ(plan->source_bytes * 4, file->data().nbytes());
+  NavigatorOptions whole;
+  whole.full = true;
+  auto full = Explain(file->context(), {LazyNavigator(*file, whole)->data()});
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ(full->source_bytes, file->data().nbytes());
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Navigator, StoreSaveLoadRoundTrip) {
   const std::filesystem::path dir = std::filesystem::temp_directory_path() / "hc_navigator_test";
   std::filesystem::remove_all(dir);
