@@ -5,9 +5,13 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <limits>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include <CLI/CLI.hpp>

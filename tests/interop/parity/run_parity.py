@@ -4,6 +4,7 @@
 Usage (Debian's own interpreter, which has python3-hyperspy):
 
     /usr/bin/python3 run_parity.py HYPERCHUNK_BINARY WORKDIR [--filter SUBSTRING] [--keep]
+                                   [--global-args '--memory-limit 64KiB --threads 1']
 
 1. HyperSpy writes the fixtures (fixtures.py) into WORKDIR/fixtures.
 2. Every case of cases.py runs twice through the hyperchunk command (`-o case.hspy`, `-o case.npy`;
@@ -43,8 +44,9 @@ logging.getLogger("hyperspy").setLevel(logging.ERROR)
 
 
 class Runner:
-    def __init__(self, binary, workdir, keep):
+    def __init__(self, binary, workdir, keep, global_args):
         self.binary = binary
+        self.global_args = global_args
         self.workdir = Path(workdir)
         self.fixtures = self.workdir / "fixtures"
         self.out = self.workdir / "out"
@@ -61,7 +63,7 @@ class Runner:
         return self._loaded[name]
 
     def cli(self, case, output):
-        cmd = [self.binary, "--no-progress", "--threads", "2", case.command, str(self.fixture_path(case.fixture))]
+        cmd = [self.binary, "--no-progress", *self.global_args, case.command, str(self.fixture_path(case.fixture))]
         cmd += case.args
         if output is not None:
             cmd += ["-o", str(output)]
@@ -121,10 +123,13 @@ def main():
     parser.add_argument("workdir")
     parser.add_argument("--filter", default="", help="run only the cases whose name contains this")
     parser.add_argument("--keep", action="store_true", help="keep WORKDIR/out")
+    parser.add_argument("--global-args", default="--threads 2",
+                        help="global options for every hyperchunk run (default: '--threads 2'), e.g. "
+                             "'--memory-limit 64KiB --threads 1'")
     args = parser.parse_args()
 
     start = time.time()
-    runner = Runner(args.binary, args.workdir, args.keep)
+    runner = Runner(args.binary, args.workdir, args.keep, args.global_args.split())
     shutil.rmtree(runner.workdir, ignore_errors=True)
     runner.out.mkdir(parents=True)
     write_fixtures(runner.fixtures)
