@@ -176,7 +176,7 @@ def run_in(args, work):
             steps[("hyperspy", kind, what)] = ([py, me, "hyperspy", f, what, out_hs], parse_hyperspy, out_hs)
             steps[("hyperchunk", kind, what)] = (
                 [args.hyperchunk, "--no-progress", "--threads", str(args.threads), "reduce", f, "--op", "sum",
-                 "--axis", what, "-o", out_hc], None, out_hc)
+                 "--axis", what, "-o", out_hc, "--overwrite"], None, out_hc)
         floor = [args.floor, "--file", f, "--index", idx, "--chunk-bytes", str(info["chunk_bytes"]), "--threads",
                  str(args.threads), "--repeat", "1"]
         if kind == "none":
@@ -192,7 +192,7 @@ def run_in(args, work):
     if os.path.exists(tiny):
         steps[("hyperchunk-fixed", "tiny", "")] = (
             [args.hyperchunk, "--no-progress", "--threads", str(args.threads), "reduce", tiny, "--op", "sum",
-             "--axis", "navigation", "-o", os.path.join(work, "tiny.npy")], None, None)
+             "--axis", "navigation", "-o", os.path.join(work, "tiny.npy"), "--overwrite"], None, None)
 
     load_before = os.getloadavg()[0]
     results = {k: {"t": [], "rss": [], "cpu": [], "wall": [], "out": None} for k in steps}
