@@ -390,6 +390,8 @@ void internal::ScaleEdsTimes(const Signal& before, Signal& after, bool live_only
     }
     return false;
   };
+  // HyperSpy's sum only looks (and logs) when the signal has an Acquisition_instrument tree.
+  if (live_only && after.metadata().Find("Acquisition_instrument") == nullptr) return;
   if (!live_only && !scale("real_time"))
     after.context().logger().info("real_time could not be found in the metadata and has not been updated.");
   if (!scale("live_time"))
