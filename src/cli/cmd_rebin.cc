@@ -48,8 +48,9 @@ class RebinCommand final : public Command {
                       ->type_name("N,...");
     scale->excludes(shape);
     app.add_option("--dtype", dtype_,
-                   "the result's dtype: 'same' (the input's) or a numpy name (float32, uint32, ...); default: "
-                   "numpy's sum dtype (uint16 -> uint64), float64 for linear binning of integers")
+                   "the result's dtype: 'same' (the input's) or a numpy name (float32, uint32, ...); default "
+                   "(or 'none', HyperSpy's dtype=None): numpy's sum dtype (uint16 -> uint64), float64 for linear "
+                   "binning of integers")
         ->type_name("same|NAME");
     app.add_flag("--no-crop", no_crop_,
                  "linear binning: keep a last, partly covered bin (HyperSpy's crop=False) instead of dropping it");
@@ -74,7 +75,7 @@ class RebinCommand final : public Command {
       HC_ASSIGN_OR_RETURN(Shape shape, ParseShape(new_shape_, "--new-shape"));
       options_.new_shape = std::vector<Index>(shape.begin(), shape.end());
     }
-    if (!dtype_.empty()) {
+    if (!dtype_.empty() && dtype_ != "none") {
       if (dtype_ != "same" && !ParseDType(dtype_).ok())
         return InvalidArgument(
             fmt::format("--dtype '{}': expected 'same' or a numpy dtype name (float32, float64, uint32, ...)", dtype_));

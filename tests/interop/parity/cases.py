@@ -244,7 +244,7 @@ def _rebin_expr(args):
         elif key == "--new-shape":
             kw.append(f"new_shape=({value},)")
         elif key == "--dtype":
-            kw.append("dtype='same'" if value == "same" else f"dtype=np.{value}")
+            kw.append({"same": "dtype='same'", "none": "dtype=None"}.get(value, f"dtype=np.{value}"))
         elif key == "--no-crop":
             kw.append("crop=False")
         elif key == "--isig":
@@ -266,6 +266,7 @@ def rebin_cases():
         ("eds_bin", ["--scale=2,2,1", "--dtype=same"], None, "uint16 sums"),
         ("eds_bin", ["--scale=2,2,1", "--dtype=float32"], None, ""),
         ("eds_bin", ["--scale=2,2,1", "--dtype=uint32"], None, ""),
+        ("eds_bin", ["--scale=2,2,1", "--dtype=none"], None, "HyperSpy's dtype=None, the default"),
         ("eds_bin", ["--scale=1,1,1", "--dtype=float32"], None, "factors 1: the input dtype whatever is asked"),
         ("eds_bin", ["--isig=:0.5", "--scale=1,3,1"], None, "slice first"),
         ("eds_bin", ["--inav=1:3", "--scale=2,1,2"], None, ""),
@@ -288,6 +289,7 @@ def rebin_cases():
         ("stack2d", ["--scale=1,2.5,2.5"], None, "float32 stays float32"),
         ("stack2d", ["--scale=1,1.5,1.5", "--no-crop"], None, ""),
         ("stack2d", ["--scale=1,0.5,1"], None, ""),
+        ("stack2d", ["--scale=1,0.5,1", "--dtype=none"], None, ""),
         ("stack2d", ["--scale=1.5,1,1", "--dtype=float64"], None, "float32 computed in float64"),
         ("line1d", ["--scale=2.5,1.5"], None, ""),
         ("line1d", ["--scale=1,0.5", "--no-crop"], None, ""),
