@@ -139,6 +139,30 @@ expect 2 "--chunks-number '0': '0' is not a positive number" -- "$hc" navigator 
 expect 2 "--chunks-number excludes --full" -- "$hc" navigator good.hspy --full --chunks-number 2
 expect 2 "unknown extension '.txt'" -- "$hc" navigator good.hspy -o out.txt
 
+# lines: a damaged input, values the file cannot give (exit 1), bad usage (exit 2); nothing written.
+# good.hspy's energy axis ends at 5.26 keV: Fe_Ka (6.40 keV) is outside it.
+expect 1 "truncated.hspy" -- "$hc" lines truncated.hspy -o out.npy
+expect 1 "good.hspy: --lines Fe_Ka: not in the data energy range: lines must lie strictly between 0.16 and 5.26 keV" -- "$hc" lines good.hspy --lines Fe_La,Fe_Ka -o out.npy
+expect 1 "good.hspy: no X-ray line to integrate: no line of Fe, Pt \\(--only-lines Kb\\)" -- "$hc" lines good.hspy --only-lines Kb -o out.npy
+expect 1 "good.hspy: --integration-windows gives 1 window for 2 lines \\(Fe_La, Pt_Ma\\)" -- "$hc" lines good.hspy --integration-windows 0.6:0.8 -o out.png
+expect 1 "good.hspy: C_Ka: background windows .* out of the limits of the \"Energy\" axis" -- "$hc" lines good.hspy --lines C_Ka --background -o out.hspy
+"$hc" --no-progress reduce good.hspy --op sum --axis signal -o sum_map.hspy
+expect 1 "sum_map.hspy: not an EDS spectrum: a LazySignal \\(16, 16\\|\\)" -- "$hc" lines sum_map.hspy -o out.npy
+cp keep.txt lines_Pt_Ma.hspy
+expect 1 "lines_Pt_Ma.hspy: exists; pass --overwrite" -- "$hc" lines good.hspy -o lines.hspy
+cmp -s keep.txt lines_Pt_Ma.hspy || { echo "FAIL: lines_Pt_Ma.hspy modified"; failures=$((failures + 1)); }
+[[ ! -e lines_Fe_La.hspy ]] || { echo "FAIL: lines_Fe_La.hspy written though lines_Pt_Ma.hspy exists"; failures=$((failures + 1)); }
+"$hc" --no-progress slice good.hspy --inav 1,1 -o spectrum.hspy
+expect 1 "lines.png: the maps are \\(1\\|\\): .png draws 2-D maps" -- "$hc" lines spectrum.hspy -o lines.png
+[[ ! -e out.hspy && ! -e out.npy && ! -e out.png && ! -e lines.png ]] || { echo "FAIL: lines output left behind"; failures=$((failures + 1)); }
+expect 2 "--elements: unknown element 'Xx'" -- "$hc" lines good.hspy --elements Fe,Xx
+expect 2 "--lines: 'Fe_Kz': Fe has no X-ray line 'Kz'" -- "$hc" lines good.hspy --lines Fe_Kz
+expect 2 "--lines: 'FeKa' is not an X-ray line" -- "$hc" lines good.hspy --lines FeKa
+expect 2 "--lines 'Fe_La,': an item is empty" -- "$hc" lines good.hspy --lines Fe_La,
+expect 2 "--integration-windows: 'abc' is not a number" -- "$hc" lines good.hspy --integration-windows abc
+expect 2 "--integration-windows: window '0.8:0.6' must have LEFT < RIGHT" -- "$hc" lines good.hspy --integration-windows 0.8:0.6
+expect 2 "unknown extension '.csv': write .npy, .hspy or .png" -- "$hc" lines good.hspy -o out.csv
+
 # The inputs are untouched and no temporary files remain.
 [[ "$(md5sum good.hspy raw.hspy)" == "$sum_before" ]] || { echo "FAIL: an input changed"; failures=$((failures + 1)); }
 if ls -a | grep -q '^\..*XXXXXX\|^\.[a-z]*\.hspy\.'; then

@@ -9,6 +9,7 @@ std::unique_ptr<Command> MakeReduceCommand();
 std::unique_ptr<Command> MakeSliceCommand();
 std::unique_ptr<Command> MakeRebinCommand();
 std::unique_ptr<Command> MakeNavigatorCommand();
+std::unique_ptr<Command> MakeLinesCommand();
 std::unique_ptr<Command> MakeConvertCommand();
 std::unique_ptr<Command> MakeSynthCommand();
 
@@ -21,6 +22,8 @@ std::span<const CommandInfo> AllCommands() {
        &MakeRebinCommand},
       {"navigator", "s.compute_navigator(): the navigation image summed over the signal chunk holding an index",
        &MakeNavigatorCommand},
+      {"lines", "X-ray line intensity maps of an EDS file (s.get_lines_intensity), all lines in one pass",
+       &MakeLinesCommand},
       {"convert", "load and save a .hspy file with other chunks or compression, streamed", &MakeConvertCommand},
       {"synth", "write the tutorial's synthetic EDS spectrum image (Fe, Pt) as a .hspy file", &MakeSynthCommand},
       {"demo", "the tutorial end to end on a generated dataset", &MakeDemoCommand},

@@ -22,9 +22,9 @@ Result<const DataAxis*> EnergyAxis(const Signal& s) {
   const std::vector<int> sig = s.axes_manager().SignalArrayIndices();
   if (!s.IsA(SignalClass::kEDSSpectrum) || sig.size() != 1) {
     return InvalidArgument(fmt::format(
-        "{} (signal_type '{}') is not an EDS spectrum: EDS methods need signal_type EDS_TEM or EDS_SEM and one "
-        "signal axis",
-        s.class_name(), s.signal_type()));
+        "not an EDS spectrum: a {} {} (signal_type '{}'); the X-ray line functions need signal_type EDS_TEM or "
+        "EDS_SEM and one signal axis, the energy",
+        s.class_name(), s.axes_manager().DimensionString(), s.signal_type()));
   }
   const DataAxis& axis = s.axes_manager().array_axes()[sig[0]];
   const std::string units = axis.units.value_or("<undefined>");

@@ -41,7 +41,9 @@ Result<Signal> SubtractBackground(const Signal& s, const DataAxis& axis, const S
   const double values[6] = {bw[0], bw[1], bw[2], bw[3], window[0], window[1]};
   for (int k = 0; k < 6; ++k) {
     auto i = axis.ValueToIndex(values[k]);
-    if (!i.ok()) return i.status().WithContext(fmt::format("{}: background window value {}", line, values[k]));
+    if (!i.ok())
+      return i.status().WithContext(fmt::format("{}: background windows [{:.6g}, {:.6g}] and [{:.6g}, {:.6g}]", line,
+                                                bw[0], bw[1], bw[2], bw[3]));
     idx[k] = *i;
   }
   const Index channels = (idx[1] - idx[0]) + (idx[3] - idx[2]);
