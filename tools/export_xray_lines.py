@@ -26,6 +26,19 @@ import math
 import pathlib
 import sys
 
+# Where HyperSpy's physical data come from (the sources hyperspy/misc/elements.py names).
+REFERENCES = {
+    "energy_keV": "X-ray line energies: Chantler, C.T., Olsen, K., Dragoset, R.A., Chang, J., Kishore, A.R., "
+                  "Kotochigova, S.A., and Zucker, D.S. (2005), X-Ray Form Factor, Attenuation and Scattering "
+                  "Tables (version 2.1), National Institute of Standards and Technology (NIST), Gaithersburg, MD, "
+                  "https://physics.nist.gov/ffast",
+    "weight": "approximate weights of the lines within their K, L and M families: the EPQ library (Electron "
+              "Probe Quantification, N.W.M. Ritchie, NIST; the library of NIST DTSA-II)",
+    "binding_energies": "edge 'threshold' and 'edge' shapes: Gatan EELS atlas, https://eels.info/atlas "
+                        "(retrieved by HyperSpy in June 2020)",
+    "compiled_by": "HyperSpy 1.7.3, hyperspy/misc/elements.py (GPL-3.0-or-later); only the values are taken",
+}
+
 FORMAT = "hyperchunk-xray-lines"
 VERSION = 1
 
@@ -71,6 +84,7 @@ def build_document():
         "source": f"HyperSpy {hyperspy.__version__} elements database (hyperspy/misc/elements.py)",
         "units": {"energy_keV": "keV", "onset_energy_eV": "eV", "density_gcm3": "g/cm^3",
                   "atomic_weight": "g/mol"},
+        "references": REFERENCES,
         "elements": {symbol: convert_element(symbol, entry) for symbol, entry in elements.items()},
     }
 
