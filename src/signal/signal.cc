@@ -187,6 +187,7 @@ std::string Signal::title() const {
 std::string Signal::signal_type() const { return SignalType(metadata_); }
 
 SignalClass Signal::signal_class() const {
+  if (class_override_) return *class_override_;
   return internal::DeriveSignalClass(signal_type(), axes_.signal_dimension());
 }
 
@@ -282,6 +283,7 @@ Result<Signal> Signal::WithData(Array data, std::vector<DataAxis> axes) const {
     return Internal(fmt::format("{} axes for data of {} dimensions", s.axes_.size(), data.rank()));
   s.data_ = std::move(data);
   s.values_ = NdArray();
+  if (s.axes_.signal_dimension() != axes_.signal_dimension()) s.class_override_.reset();
   // As HyperSpy's _deepcopy_with_new_data: a derived signal does not inherit the stored navigator or
   // the learning results. Its noise variance would no longer match the data either (HyperSpy slices
   // and rebins it alongside; hyperchunk does not yet), so it is dropped rather than left stale.
@@ -362,12 +364,18 @@ Result<Signal> Signal::Reduce(ReduceOp op, const std::vector<AxisRef>& refs) con
   for (int d = 0; d < static_cast<int>(axes_.size()); ++d) {
     if (std::find(axes.begin(), axes.end(), d) == axes.end()) kept.push_back(axes_.array_axes()[d]);
   }
-  if (kept.empty()) {
-    // HyperSpy keeps a "Scalar" axis of size 1 (np.atleast_1d).
+  const bool scalar = kept.empty();
+  if (scalar) {
+    // HyperSpy keeps a "Scalar" axis of size 1 (np.atleast_1d) and makes the signal a BaseSignal
+    // (add_scalar_axis), whatever its signal_type.
     kept.push_back(DataAxis::Uniform(1, 1.0, 0.0, std::string("Scalar"), {}, false));
     data = data.ExpandDims(0);
   }
   HC_ASSIGN_OR_RETURN(Signal s, WithData(std::move(data), std::move(kept)));
+  if (scalar) {
+    s.class_override_ = SignalClass::kBaseSignal;
+    s.axes_.array_axes()[0].is_binned = false;
+  }
   if (op == ReduceOp::kSum && IsA(SignalClass::kEDSSpectrum)) internal::ScaleEdsTimes(*this, s, /*live_only=*/true);
   return s;
 }

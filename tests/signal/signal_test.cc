@@ -143,6 +143,9 @@ TEST(Signal, ReductionsGiveHyperSpysClassesAndDtypes) {
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->axes_manager().DimensionString(), "(|1)");
   EXPECT_EQ(all->axes_manager()[0].name, "Scalar");
+  EXPECT_EQ(all->Repr(), "<LazySignal, title: , dimensions: (|1)>");  // add_scalar_axis: a BaseSignal
+  EXPECT_FALSE(all->axes_manager()[0].is_binned);
+  EXPECT_EQ(all->Sum({AxisRef::Navigation()})->class_name(), "LazySignal");
   EXPECT_EQ(all->dtype(), DType::kUInt16);
   EXPECT_EQ(all->Values()->GetAsDouble(0), 3 * 2 * 992 - 1);
   auto arg = s.IndexMax(AxisRef("x"));

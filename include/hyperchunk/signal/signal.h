@@ -181,6 +181,9 @@ class Signal {
   MetadataTree learning_results_;
   bool lazy_ = true;
   std::shared_ptr<Context> ctx_;
+  /// A class fixed by an operation rather than derived (HyperSpy's add_scalar_axis makes a
+  /// BaseSignal); kept while the signal dimension does not change.
+  std::optional<SignalClass> class_override_;
 };
 
 /// hs.load: the file's only signal (a file of several signals is refused: use LoadAll).
