@@ -138,10 +138,6 @@ Result<std::vector<Signal>> GetLinesIntensity(const Signal& s, const LinesIntens
         "General.title",
         Value::String(fmt::format("X-ray line intensity of {}: {} at {:.2f} {}", src.title(), line, energy, units))));
     HC_ASSIGN_OR_RETURN(img, img.Transpose(std::vector<AxisRef>{}));
-    if (src.axes_manager().navigation_dimension() == 0) {
-      // The "Scalar" axis that summing a single spectrum leaves: a plain axis in HyperSpy.
-      for (DataAxis& a : img.axes_manager().array_axes()) a.is_binned = false;
-    }
     const std::string element = line.substr(0, line.find('_'));
     HC_RETURN_IF_ERROR(img.metadata().Set("Sample.elements", Value::List({Value::String(element)})));
     HC_RETURN_IF_ERROR(img.metadata().Set("Sample.xray_lines", Value::List({Value::String(line)})));
