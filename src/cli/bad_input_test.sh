@@ -116,11 +116,13 @@ expect 1 "good.hspy: --op sum --axis 7: axis 7 does not exist" -- "$hc" reduce g
 expect 1 "good.hspy: --scale 2,2 on \\(16, 16\\|256\\): Wrong scale size" -- "$hc" rebin good.hspy --scale 2,2 -o out.npy
 expect 1 "Linear interpolation requires float dtype" -- "$hc" rebin good.hspy --scale 1.5,1,1 --dtype uint16 -o out.npy
 expect 1 "collapses to zero" -- "$hc" rebin good.hspy --scale 1,1,300 -o out.npy
+expect 1 "good.hspy: --inav '2,99'.*index 99 is out of bounds" -- "$hc" reduce good.hspy --inav 2,99 --op sum --axis navigation -o out.npy
 [[ ! -e out.hspy && ! -e out.npy ]] || { echo "FAIL: output left behind"; failures=$((failures + 1)); }
 
 # Bad usage of reduce, slice and rebin: exit 2.
 expect 2 "unknown extension '.txt'" -- "$hc" reduce good.hspy --op sum --axis x -o out.txt
 expect 2 "--isig: 'x' in index spec 'x:y' is neither" -- "$hc" slice good.hspy --isig x:y
+expect 2 "--inav: 'abc' in index spec 'abc' is neither" -- "$hc" reduce good.hspy --inav abc --op sum --axis all
 expect 2 "--scale '0,1,1': '0' is not a positive number" -- "$hc" rebin good.hspy --scale 0,1,1
 expect 2 "--new-shape '0,1,1': lengths must be at least 1" -- "$hc" rebin good.hspy --new-shape 0,1,1
 expect 2 "give exactly one of --scale or --new-shape" -- "$hc" rebin good.hspy

@@ -1,6 +1,10 @@
-// `hyperchunk reduce FILE --op OP --axis AXES [-o OUT]`: s.sum/mean/max/min/std/var/nansum/nanmean
-// (axis) and s.indexmax/indexmin(axis) of a .hspy file, in one pass with bounded memory. The result
-// is the signal HyperSpy gives: class, axes, dtype and metadata (an EDS sum scales live_time).
+// `hyperchunk reduce FILE --op OP --axis AXES [--inav SPEC] [--isig SPEC] [-o OUT]`:
+// s.inav[...].isig[...].sum/mean/max/min/std/var/nansum/nanmean(axis) and s.indexmax/indexmin(axis)
+// of a .hspy file, in one pass with bounded memory; only the chunks the selection touches are read.
+// The result is the signal HyperSpy gives: class, axes, dtype and metadata (an EDS sum scales
+// live_time). A rectangle ROI's sum, RectangularROI(left, top, right, bottom)(s).sum(), is
+// `--inav LEFT:RIGHT,TOP:BOTTOM` with calibrated values (reference §7.2; a box inside the axes) and
+// `--axis navigation`.
 #include <map>
 #include <string>
 #include <vector>
@@ -60,14 +64,19 @@ class ReduceCommand final : public Command {
                    "navigation, signal, all, or comma-separated axis names or natural indices (navigation axes "
                    "first, x before y; negative from the end); argmax/argmin take one axis")
         ->required();
+    slices_.Add(app);
     output_.Add(app);
     app.footer(
+        "Slicing (--inav, --isig; see 'hyperchunk slice --help') is applied before the reduction.\n"
         "Examples:\n"
         "  hyperchunk reduce scan.hspy --op sum --axis signal -o navigator.npy    # s.sum(s.axes_manager.signal_axes)\n"
         "  hyperchunk reduce scan.hspy --op sum --axis navigation -o spectrum.hspy  # s.sum(): EDS live_time scaled\n"
         "  hyperchunk reduce scan.hspy --op mean --axis x,1 -o profile.csv        # s.mean(('x', 1))\n"
         "  hyperchunk reduce scan.hspy --op argmax --axis Energy -o peaks.npy     # s.indexmax('Energy')\n"
-        "  hyperchunk reduce scan.hspy --op max --axis all                        # prints the maximum");
+        "  hyperchunk reduce scan.hspy --op max --axis all                        # prints the maximum\n"
+        "  hyperchunk reduce scan.hspy --inav 100.0:110.0,100.0:110.0 --op sum --axis navigation -o roi.npy\n"
+        "      # RectangularROI(left=100, top=100, right=110, bottom=110)(s).sum()\n"
+        "  hyperchunk reduce scan.hspy --isig 6.2:6.6 --op sum --axis signal -o fe.npy  # s.isig[6.2:6.6].sum(signal)");
   }
 
   Status Validate() override {
@@ -78,11 +87,13 @@ class ReduceCommand final : public Command {
       return InvalidArgument(
           fmt::format("--op {} works over one axis (HyperSpy's index{}): give its name or natural index, not '{}'", op_,
                       op == ReduceOp::kArgMax ? "max" : "min", axis_));
+    HC_RETURN_IF_ERROR(slices_.Validate());
     return output_.Validate();
   }
 
   Status Run(CommandEnv& env) override {
-    HC_ASSIGN_OR_RETURN(Signal s, LoadSignal(env, path_, "reduce"));
+    HC_ASSIGN_OR_RETURN(Signal loaded, LoadSignal(env, path_, "reduce"));
+    HC_ASSIGN_OR_RETURN(Signal s, slices_.Apply(loaded, path_));
     auto result = s.Reduce(Ops().at(op_), axes_);
     if (!result.ok()) return result.status().WithContext(fmt::format("{}: --op {} --axis {}", path_, op_, axis_));
     return WriteSignalOutput(env, *result, output_, path_);
@@ -91,6 +102,7 @@ class ReduceCommand final : public Command {
  private:
   std::string path_, op_, axis_;
   std::vector<AxisRef> axes_;
+  SliceFlags slices_;
   SignalOutputFlags output_;
 };
 
