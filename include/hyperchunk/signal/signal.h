@@ -166,6 +166,14 @@ class Signal {
   /// real times are scaled by the navigation binning.
   Result<Signal> Rebin(const RebinOptions& options) const;
 
+  /// This signal with its class fixed to `c`, as HyperSpy's class constructors do (BaseSignal(data,
+  /// metadata=...) stays a BaseSignal whatever signal_type says) until the signal dimension changes.
+  Signal WithClass(SignalClass c) const {
+    Signal s = *this;
+    s.class_override_ = c;
+    return s;
+  }
+
   /// A signal like this one with new data and axes (metadata copied; the class re-derived).
   /// Used by operations; `axes` in array order.
   Result<Signal> WithData(Array data, std::vector<DataAxis> axes) const;
