@@ -163,6 +163,10 @@ TEST(Roi, LineProfilesMatchHyperSpy) {
       }
     }
   }
+  // The length is numpy.linalg.norm's sqrt(dx * dx + dy * dy), to the last bit (std::hypot gives
+  // 6.184658438426491 here, and the profile's scale 0.4417613170304637).
+  EXPECT_EQ(Line2DRoi(5.0, 0.5, 0.2, 4.4, 0.6).length(), 6.18465843842649);
+  EXPECT_EQ(Line2DRoi(5.0, 0.5, 0.2, 4.4, 0.6).Apply(s)->axes_manager()[0].scale, 0.4417613170304636);
   // s32 = hs.signals.Signal2D((np.arange(120, dtype='float32') * 0.1).reshape(10, 12));
   // hs.roi.Line2DROI(0.3, 0.2, 9.1, 7.3, 2.0)(s32) -> (|13) float32.
   std::vector<float> img(120);
