@@ -165,6 +165,34 @@ expect 2 "--integration-windows: 'abc' is not a number" -- "$hc" lines good.hspy
 expect 2 "--integration-windows: window '0.8:0.6' must have LEFT < RIGHT" -- "$hc" lines good.hspy --integration-windows 0.8:0.6
 expect 2 "unknown extension '.csv': write .npy, .hspy or .png" -- "$hc" lines good.hspy -o out.csv
 
+# roi: a damaged input, values HyperSpy refuses (exit 1), bad usage (exit 2); nothing written.
+# good.hspy's navigation is x, y 0 ... 15 nm (scale 1).
+expect 1 "truncated.hspy" -- "$hc" roi truncated.hspy --rect 1,1,3,3 -o out.npy
+expect 1 "truncated.hspy" -- "$hc" roi truncated.hspy --line 0,0,9,9,2 -o out.hspy
+expect 1 "good.hspy: --rect 20,20,30,30: x: the value 20 is out of the limits of the \"x\" axis" -- "$hc" roi good.hspy --rect 20,20,30,30 -o out.hspy
+expect 1 'good.hspy: --span 3,1: `left` \(3\) must be smaller than `right` \(1\)' -- "$hc" roi good.hspy --span 3,1 -o out.hspy
+expect 1 "good.hspy: --point 99: x: the value 99 is out of the limits" -- "$hc" roi good.hspy --point 99 -o out.npy
+expect 1 "good.hspy: --circle 4,4,1,2: r_inner \\(2\\) must lie in \\[0, r\\)" -- "$hc" roi good.hspy --circle 4,4,1,2 -o out.npy
+expect 1 'good.hspy: --circle 4,4,-1: `r` \(-1\) must be >= `r_inner` \(0\)' -- "$hc" roi good.hspy --circle 4,4,-1 -o out.npy
+expect 1 "good.hspy: --line 0,0,5,5,-1: linewidth must be positive number" -- "$hc" roi good.hspy --line 0,0,5,5,-1 -o out.csv
+expect 1 "good.hspy: --rect 1,1,3,3: --axes signal: the signal \\(16, 16\\|256\\) has 1 signal axis; this ROI spans 2" -- "$hc" roi good.hspy --rect 1,1,3,3 --axes signal -o out.npy
+expect 1 "spectrum.hspy: --circle 1,1,1: Could not find valid axes configuration: a 2-D ROI on a \\(\\|256\\) signal" -- "$hc" roi spectrum.hspy --circle 1,1,1 -o out.npy
+expect 1 "good.hspy: the result \\(16, 16\\|256\\) has 65536 values: write it to a file with -o" -- "$hc" roi good.hspy --rect=-1,-1,99,99
+expect 1 "out.png: the result \\(2, 2\\|256\\) has 3 dimensions" -- "$hc" roi good.hspy --rect 1,1,3,3 -o out.png
+cp keep.txt roi_target.npy
+expect 1 "roi_target.npy: exists; pass --overwrite" -- "$hc" roi good.hspy --span 1,3 --op sum -o roi_target.npy
+cmp -s keep.txt roi_target.npy || { echo "FAIL: roi_target.npy modified"; failures=$((failures + 1)); }
+[[ ! -e out.hspy && ! -e out.npy && ! -e out.png && ! -e out.csv ]] || { echo "FAIL: roi output left behind"; failures=$((failures + 1)); }
+expect 2 "give exactly one shape: --rect, --span, --point, --circle or --line \\(0 given\\)" -- "$hc" roi good.hspy
+expect 2 "give exactly one shape: .*\\(2 given\\)" -- "$hc" roi good.hspy --span 1,2 --point 3
+expect 2 "--rect '1,1,3': 3 numbers given, expected LEFT,TOP,RIGHT,BOTTOM" -- "$hc" roi good.hspy --rect 1,1,3
+expect 2 "--circle '1,1,nan': 'nan' is not a number" -- "$hc" roi good.hspy --circle 1,1,nan
+expect 2 "--line '0,0,1,1,1,1': 6 numbers given, expected X1,Y1,X2,Y2\\[,WIDTH\\]" -- "$hc" roi good.hspy --line 0,0,1,1,1,1
+expect 2 "--op sum: --point selects one pixel" -- "$hc" roi good.hspy --point 1,2 --op sum
+expect 2 "--op: median not in" -- "$hc" roi good.hspy --span 1,2 --op median
+expect 2 "--axes: both not in" -- "$hc" roi good.hspy --span 1,2 --axes both
+expect 2 "unknown extension '.txt'" -- "$hc" roi good.hspy --span 1,2 -o out.txt
+
 # The inputs are untouched and no temporary files remain.
 [[ "$(md5sum good.hspy raw.hspy)" == "$sum_before" ]] || { echo "FAIL: an input changed"; failures=$((failures + 1)); }
 if ls -a | grep -q '^\..*XXXXXX\|^\.[a-z]*\.hspy\.'; then

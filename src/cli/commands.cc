@@ -8,6 +8,7 @@ std::unique_ptr<Command> MakeInfoCommand();
 std::unique_ptr<Command> MakeReduceCommand();
 std::unique_ptr<Command> MakeSliceCommand();
 std::unique_ptr<Command> MakeRebinCommand();
+std::unique_ptr<Command> MakeRoiCommand();
 std::unique_ptr<Command> MakeNavigatorCommand();
 std::unique_ptr<Command> MakeLinesCommand();
 std::unique_ptr<Command> MakeConvertCommand();
@@ -20,6 +21,8 @@ std::span<const CommandInfo> AllCommands() {
       {"slice", "a selection of a .hspy file by index or calibrated value (s.inav[...].isig[...])", &MakeSliceCommand},
       {"rebin", "bin a .hspy file by integer or fractional factors (s.rebin), after an optional slice",
        &MakeRebinCommand},
+      {"roi", "a region of interest of a .hspy file (roi(s)): rectangle, span, point, circle or line; or its sum",
+       &MakeRoiCommand},
       {"navigator", "s.compute_navigator(): the navigation image summed over the signal chunk holding an index",
        &MakeNavigatorCommand},
       {"lines", "X-ray line intensity maps of an EDS file (s.get_lines_intensity), all lines in one pass",
