@@ -2,6 +2,11 @@
 // of roi(s) changes from (4, 5|20) to (6, 5|20) when roi.right changes).
 #include "hyperchunk/roi/interactive.h"
 
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace hyperchunk {
@@ -56,6 +61,75 @@ TEST(Interactive, SummedSpectrumRecomputes) {
   // Once the output is gone, moving the ROI is harmless.
   spectrum->reset();
   EXPECT_TRUE(roi->MoveTo(1, 1));
+}
+
+// Every value of `a` and `b` equal (NaN equal to NaN), with the same shape, dtype and axes.
+void ExpectSame(const Signal& a, const Signal& b, const std::string& what) {
+  ASSERT_EQ(a.axes_manager().DimensionString(), b.axes_manager().DimensionString()) << what;
+  ASSERT_EQ(a.dtype(), b.dtype()) << what;
+  for (int i = 0; i < static_cast<int>(a.axes_manager().size()); ++i) {
+    EXPECT_EQ(a.axes_manager()[i].offset, b.axes_manager()[i].offset) << what << " axis " << i;
+  }
+  auto va = a.Values();
+  auto vb = b.Values();
+  ASSERT_TRUE(va.ok() && vb.ok()) << what;
+  for (Index k = 0; k < va->size(); ++k) {
+    const double x = va->GetAsDouble(k), y = vb->GetAsDouble(k);
+    if (!(std::isnan(x) && std::isnan(y))) {
+      ASSERT_EQ(x, y) << what << " value " << k;
+    }
+  }
+}
+
+std::string Params(const Roi& roi) {
+  std::string out;
+  for (const auto& p : roi.Parameters()) out += " " + std::to_string(p.value_or(-1));
+  return roi.ClassName() + out;
+}
+
+// A sequence of moves gives, after each one, what a fresh ROI at that place gives (the `roi` command
+// computes the latter): a rectangle's summed spectrum, a ring's nansum, an energy window's map.
+TEST(Interactive, MovesGiveTheSameSumsAsFreshComputations) {
+  const Signal s = Image();
+  auto rect = std::make_shared<RectangularRoi>(*RectangularRoi::Create(1, 1.5, 3, 4));
+  auto rect_sum = InteractiveRoi(rect, s, [](const Signal& c) { return c.Sum(); });
+  ASSERT_TRUE(rect_sum.ok()) << rect_sum.status().ToString();
+  auto ring = std::make_shared<CircleRoi>(*CircleRoi::Create(2.5, 2.5, 1, 0.5));
+  auto ring_sum = InteractiveRoi(ring, s, [](const Signal& c) { return c.NanSum(); });
+  ASSERT_TRUE(ring_sum.ok()) << ring_sum.status().ToString();
+  auto span = std::make_shared<SpanRoi>(*SpanRoi::Create(3.0, 7.0));
+  auto map = InteractiveRoi(span, s, [](const Signal& c) { return c.Sum({AxisRef::Signal()}); }, {AxisRef::Signal()});
+  ASSERT_TRUE(map.ok()) << map.status().ToString();
+
+  const auto check = [&](const std::string& step) {
+    const auto& r = rect->Parameters();
+    ExpectSame((*rect_sum)->out(), *RectangularRoi::Create(*r[0], *r[2], *r[1], *r[3])->Apply(s)->Sum(),
+               step + ": " + Params(*rect));
+    const auto& c = ring->Parameters();
+    ExpectSame((*ring_sum)->out(), *CircleRoi::Create(*c[0], *c[1], *c[2], *c[3])->Apply(s)->NanSum(),
+               step + ": " + Params(*ring));
+    ExpectSame((*map)->out(),
+               *SpanRoi::Create(*span->left(), *span->right())->Apply(s, {AxisRef::Signal()})->Sum({AxisRef::Signal()}),
+               step + ": " + Params(*span));
+  };
+  check("start");
+  const std::vector<std::pair<double, double>> moves = {{0, 0}, {2.5, 0.5}, {4.25, 2.75}, {-1, -1}, {4.6, 3.9}};
+  for (const auto& [x, y] : moves) {
+    const std::string step = "move to " + std::to_string(x) + ", " + std::to_string(y);
+    ASSERT_TRUE(rect->MoveTo(x, y));
+    ASSERT_TRUE(ring->SetCenter(x + 0.3, y + 0.7));
+    ASSERT_TRUE(span->SetRight(span->right().value() + 1.5));
+    ASSERT_TRUE(span->SetLeft(span->left().value() + 1.0));
+    check(step);
+  }
+  // Resizing too.
+  ASSERT_TRUE(rect->SetRight(5.5));
+  ASSERT_TRUE(ring->SetRadius(2.0));
+  ASSERT_TRUE(ring->SetInnerRadius(0.0));
+  check("resized");
+  EXPECT_EQ((*rect_sum)->computations(), 1 + static_cast<int>(moves.size()) + 1);
+  EXPECT_EQ((*ring_sum)->computations(), 1 + static_cast<int>(moves.size()) + 2);
+  EXPECT_EQ((*map)->computations(), 1 + 2 * static_cast<int>(moves.size()));
 }
 
 TEST(Interactive, FailedRecomputeKeepsThePreviousResult) {
