@@ -277,6 +277,7 @@ class DemoCommand final : public Command {
     whole.full = true;
     HC_ASSIGN_OR_RETURN(full_navigator_, LazyNavigator(s_, whole));
     HC_RETURN_IF_ERROR(ComputeStep(env, "3. s.compute_navigator(chunks_number=1)", {&full_navigator_}));
+    HC_RETURN_IF_ERROR(StoreNavigator(s_, full_navigator_));
     fmt::print(out_, "   >>> s.navigator\n   {}\n", full_navigator_.Repr());
     PrintTime();
     fmt::print(out_, "\n");
