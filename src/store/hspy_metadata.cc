@@ -72,6 +72,8 @@ Result<std::optional<Value>> ReadAttributeValue(hid_t obj, const std::string& na
   h5::Handle space(H5Aget_space(attr.id()));
   const H5T_class_t cls = H5Tget_class(type.id());
   const bool scalar = H5Sget_simple_extent_type(space.id()) == H5S_SCALAR;
+  // An empty (H5S_NULL) dataspace holds no value (h5py reads an h5py.Empty): not kept.
+  if (H5Sget_simple_extent_type(space.id()) == H5S_NULL) return std::optional<Value>();
   if (cls == H5T_STRING) {
     HC_ASSIGN_OR_RETURN(auto strings, h5::ReadStrings(attr.id(), true));
     if (scalar || strings.size() == 1) {
@@ -114,21 +116,44 @@ bool ParseSequenceGroup(const std::string& name, bool* is_tuple, std::string* ke
   return true;
 }
 
-Result<Value> ReadDatasetValue(const HspyReadContext& ctx, const std::string& path, bool as_list, bool as_tuple) {
+Result<std::optional<Value>> ReadDatasetValue(const HspyReadContext& ctx, const std::string& path, bool as_list,
+                                              bool as_tuple) {
   HC_ASSIGN_OR_RETURN(h5::Handle dset, h5::OpenDataset(ctx.file->id(), path));
   h5::Handle type(H5Dget_type(dset.id()));
+  h5::Handle dspace(H5Dget_space(dset.id()));
+  if (H5Sget_simple_extent_type(dspace.id()) == H5S_NULL) return std::optional<Value>();  // as for attributes
   if (H5Tget_class(type.id()) == H5T_STRING) {
     HC_ASSIGN_OR_RETURN(auto strings, h5::ReadStrings(dset.id(), false));
     std::vector<Value> items;
     for (auto& s : strings) items.push_back(Value::String(std::move(s)));
-    h5::Handle space(H5Dget_space(dset.id()));
-    if (!as_list && !as_tuple && H5Sget_simple_extent_type(space.id()) == H5S_SCALAR && items.size() == 1)
-      return items[0];
-    return as_tuple ? Value::Tuple(std::move(items)) : Value::List(std::move(items));
+    if (!as_list && !as_tuple && H5Sget_simple_extent_type(dspace.id()) == H5S_SCALAR && items.size() == 1)
+      return std::optional<Value>(items[0]);
+    return std::optional<Value>(as_tuple ? Value::Tuple(std::move(items)) : Value::List(std::move(items)));
   }
   HC_ASSIGN_OR_RETURN(NdArray values, h5::ReadNumeric(dset.id(), false));
-  if (as_list || as_tuple) return ArrayToList(values, as_tuple);
-  return Value::Array(std::move(values));
+  if (as_list || as_tuple) return std::optional<Value>(ArrayToList(values, as_tuple));
+  return std::optional<Value>(Value::Array(std::move(values)));
+}
+
+// Whether the group at `path` is also one of the groups `path` passes through: HDF5 groups can
+// hard-link to an ancestor (or soft-link to one), and following such a link would recurse forever.
+bool IsLinkCycle(hid_t file, const std::string& path) {
+  H5O_info_t self;
+  if (H5Oget_info_by_name2(file, path.c_str(), &self, H5O_INFO_BASIC, H5P_DEFAULT) < 0) {
+    h5::LastError();
+    return false;
+  }
+  for (size_t end = path.rfind('/'); end != std::string::npos && end > 0; end = path.rfind('/', end - 1)) {
+    H5O_info_t above;
+    if (H5Oget_info_by_name2(file, path.substr(0, end).c_str(), &above, H5O_INFO_BASIC, H5P_DEFAULT) < 0) {
+      h5::LastError();
+      continue;
+    }
+    if (above.fileno == self.fileno && above.addr == self.addr) return true;
+  }
+  H5O_info_t root;
+  return H5Oget_info_by_name2(file, "/", &root, H5O_INFO_BASIC, H5P_DEFAULT) >= 0 && root.fileno == self.fileno &&
+         root.addr == self.addr;
 }
 
 }  // namespace
@@ -136,6 +161,8 @@ Result<Value> ReadDatasetValue(const HspyReadContext& ctx, const std::string& pa
 Result<MetadataTree> ReadMetadataTree(const HspyReadContext& ctx, const std::string& path) {
   MetadataTree tree;
   HC_ASSIGN_OR_RETURN(h5::Handle group, h5::OpenGroup(ctx.file->id(), path));
+  if (IsLinkCycle(ctx.file->id(), path))
+    return DataLoss(fmt::format("{}: a link cycle (the group is also one of the groups that contain it)", path));
   auto fail = [&](const Status& s, const std::string& key) { return s.WithContext(fmt::format("{}/{}", path, key)); };
 
   HC_ASSIGN_OR_RETURN(auto attrs, h5::AttributeNames(group.id()));
@@ -169,8 +196,9 @@ Result<MetadataTree> ReadMetadataTree(const HspyReadContext& ctx, const std::str
       const bool is_list = StartsWith(name, "_list_"), is_tuple = StartsWith(name, "_tuple_");
       auto v = ReadDatasetValue(ctx, child, is_list, is_tuple);
       if (!v.ok()) return fail(v.status(), name);
+      if (!v->has_value()) continue;
       const std::string key = is_list ? name.substr(6) : is_tuple ? name.substr(7) : name;
-      tree.SetChild(key, std::move(*v));
+      tree.SetChild(key, std::move(**v));
       continue;
     }
     if (type != H5O_TYPE_GROUP) continue;
