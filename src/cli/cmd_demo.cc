@@ -427,8 +427,8 @@ class DemoCommand final : public Command {
     size_t width = 0;
     for (const StepTime& step : steps_) width = std::max(width, step.step.size());
     for (const StepTime& step : steps_) {
-      fmt::print(out_, "   {:<{}}  {:>10}  {}\n", step.step, width, FormatDuration(step.seconds),
-                 step.read.empty() ? "" : "read " + step.read);
+      fmt::print(out_, "   {:<{}}  {:>10}{}\n", step.step, width, FormatDuration(step.seconds),
+                 step.read.empty() ? "" : "  read " + step.read);
     }
     fmt::print(out_, "   {:<{}}  {:>10}\n", "total", width, FormatDuration(total));
     fmt::print(out_, "   peak engine memory: {} (limit {})\n", FormatBytes(memory.peak_bytes),
