@@ -17,7 +17,6 @@ the metadata, original_metadata and learning_results trees, walked both as Hyper
 import json
 import logging
 import math
-import struct
 import sys
 import types
 import warnings
