@@ -60,6 +60,10 @@ TEST(Roi, InvalidAssignmentsAreKeptOutAndChangesNotified) {
   EXPECT_EQ(r.Repr(), "RectangularROI(left=2, top=2, right=6, bottom=4.5)");
   EXPECT_EQ(changes, 2);
   EXPECT_FALSE(RectangularRoi().Apply(Image(3)).ok());  // undefined parameters
+  CircleRoi c = *CircleRoi::Create(2.5, 2.5, 1, 0.5);
+  EXPECT_FALSE(c.SetInnerRadius(1));  // HyperSpy reverts r_inner >= r
+  EXPECT_TRUE(c.SetRadius(0.5));      // but accepts r == r_inner
+  EXPECT_FALSE(CircleRoi::Create(1, 1, 1, 1).ok());
 }
 
 TEST(Roi, PixelRules) {

@@ -150,7 +150,7 @@ class RectangularRoi final : public Roi {
 class CircleRoi final : public Roi {
  public:
   CircleRoi() = default;
-  /// r >= r_inner >= 0, else an error.
+  /// r > r_inner >= 0 (or both 0), else an error.
   static Result<CircleRoi> Create(double cx, double cy, double r, double r_inner = 0);
   std::string ClassName() const override { return "CircleROI"; }
   int ndim() const override { return 2; }
@@ -162,7 +162,8 @@ class CircleRoi final : public Roi {
   Result<Signal> Mask(const Signal& s, const std::vector<AxisRef>& axes = {}) const;
   bool SetCenter(double cx, double cy);
   bool SetRadius(double r) { return Assign(r_, r, !r_inner_ || r >= *r_inner_); }
-  bool SetInnerRadius(double r) { return Assign(r_inner_, r, r >= 0 && (!r_ || r <= *r_)); }
+  /// HyperSpy keeps the old inner radius when the new one is not below r.
+  bool SetInnerRadius(double r) { return Assign(r_inner_, r, r >= 0 && (!r_ || r < *r_)); }
 
  private:
   struct Box2 {
