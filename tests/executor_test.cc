@@ -247,6 +247,49 @@ TEST(MemoryBudget, RandomPlansRunWithinTheirStatedRequirement) {
   });
 }
 
+TEST(MemoryBudget, PartialReadsRunWithinTheirStatedRequirement) {
+  // Selections of a source that reads parts of chunks: the cache holds only the parts, the
+  // requirement says so, and a budget of exactly that suffices.
+  test::ForEachRandomCase(40, [](Rng& rng) {
+    const DType dtype = rng.Pick(std::vector<DType>{DType::kFloat64, DType::kUInt16});
+    const Shape shape{rng.Int(4, 24), rng.Int(4, 24), rng.Int(2, 40)};
+    const NdArray data = test::RandomArray(rng, dtype, shape);
+    const ChunkGrid grid = test::RandomChunks(rng, shape);
+    auto source = std::make_shared<CountingSource>(data, grid, "partial");
+    source->set_partial_reads(true);
+    const Array x = Array::FromSource(source);
+    std::vector<IndexItem> roi;
+    for (Index extent : shape) {
+      const Index start = rng.Int(0, extent - 1);
+      roi.emplace_back(Slice{start, rng.Int(start + 1, extent), 1});
+    }
+    const std::vector<Array> outputs = {x[roi], x[roi].Sum({2}), x[{Slice{}, Index{0}}].Max()};
+    const std::vector<NdArray> want = {
+        *test::EagerIndex(data, roi),
+        *test::EagerReduce(ReduceOp::kSum, *test::EagerIndex(data, roi), std::vector<int>{2}),
+        *test::EagerReduce(ReduceOp::kMax, *test::EagerIndex(data, {Slice{}, Index{0}}))};
+    SCOPED_TRACE(test::Describe(data) + " chunks " + test::ChunksString(grid));
+    const int threads = rng.Pick(std::vector<int>{1, 2, 4});
+    Context roomy = MakeContext(threads, 1024 * kMiB);
+    HC_ASSERT_OK_AND_ASSIGN(const PlanInfo info, Explain(roomy, outputs));
+    EXPECT_LE(info.read_bytes, data.nbytes());
+    Context tight = MakeContext(threads, info.required_bytes);
+    tight.ResetMemoryStats();
+    Result<std::vector<NdArray>> got = Compute(tight, outputs);
+    ASSERT_TRUE(got.ok()) << "memory_limit = required_bytes = " << info.required_bytes << " (" << info.Summary()
+                          << "), " << threads << " threads: " << got.status().ToString();
+    EXPECT_LE(tight.memory_stats().peak_bytes, info.required_bytes);
+    EXPECT_EQ(tight.memory_stats().current_bytes, 0);
+    EXPECT_EQ(source->total_bytes_read(), info.read_bytes);
+    for (Index linear = 0; linear < grid.num_chunks(); ++linear) EXPECT_LE(source->reads(grid.Unravel(linear)), 1);
+    for (size_t k = 0; k < outputs.size(); ++k) {
+      EXPECT_TRUE(test::ArraysMatch(want[k], (*got)[k],
+                                    test::ReductionTolerance(ReduceOp::kSum, want[k].dtype(), 40, test::MaxAbs(data))))
+          << "output " << k;
+    }
+  });
+}
+
 TEST(MemoryBudget, AccountingHooks) {
   Context ctx = MakeContext(1, kMiB);
   ctx.ResetMemoryStats();

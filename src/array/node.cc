@@ -28,6 +28,21 @@ Result<NdArray> Node::Eval(const Box&, std::span<const NdArray>) const {
 
 // ---- sources ------------------------------------------------------------------------------
 
+}  // namespace hyperchunk::internal
+
+namespace hyperchunk {
+
+Status ChunkSource::ReadChunkBox(const ChunkIndex& chunk, const Box& box_in_chunk, NdArray& out) const {
+  NdArray whole = NdArray::Empty(dtype(), chunks().ChunkBox(chunk).shape());
+  HC_RETURN_IF_ERROR(ReadChunk(chunk, whole));
+  CopyBox(whole, box_in_chunk, out, Box::Full(out.shape()));
+  return Status::Ok();
+}
+
+}  // namespace hyperchunk
+
+namespace hyperchunk::internal {
+
 SourceNode::SourceNode(std::shared_ptr<const ChunkSource> source)
     : Node(NodeKind::kSource, source->dtype(), source->chunks(), {}), source_(std::move(source)) {}
 

@@ -1,6 +1,9 @@
 #include "exec/buffer_pool.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <new>
 
 namespace hyperchunk::internal {
@@ -28,7 +31,34 @@ void MemoryLedger::ResetPeak() {
 }
 
 namespace {
+
 constexpr std::align_val_t kAlign{64};
+constexpr int64_t kHugePageBytes = int64_t{2} << 20;
+
+// Buffers of a huge page or more are aligned to huge pages and advised to use them (transparent
+// huge pages in "madvise" mode): the first touch of a 64 MiB chunk buffer then costs 32 page
+// faults instead of 16384.
+void* AllocateBytes(int64_t bytes) {
+  if (bytes < kHugePageBytes) return ::operator new(static_cast<size_t>(bytes), kAlign);
+  const int64_t rounded = (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+  void* p = ::operator new (static_cast<size_t>(rounded), std::align_val_t{static_cast<size_t>(kHugePageBytes)});
+  ::madvise(p, static_cast<size_t>(rounded), MADV_HUGEPAGE);  // advice only: failure changes nothing
+  return p;
+}
+
+void FreeBytes(void* p, int64_t bytes) {
+  if (bytes < kHugePageBytes) return ::operator delete(p, kAlign);
+  ::operator delete (p, std::align_val_t{static_cast<size_t>(kHugePageBytes)});
+}
+
+}  // namespace
+
+NdArray AllocateLarge(DType dtype, Shape shape) {
+  const int64_t bytes = NumElements(shape) * ItemSize(dtype);
+  if (bytes < kHugePageBytes) return NdArray::Empty(dtype, std::move(shape));
+  void* p = AllocateBytes(bytes);
+  std::shared_ptr<void> owner(p, [bytes](void* q) { FreeBytes(q, bytes); });
+  return NdArray::Wrap(dtype, std::move(shape), std::move(owner), p);
 }
 
 struct BufferPool::State {
@@ -50,7 +80,7 @@ struct BufferPool::State {
         return;
       }
     }
-    ::operator delete(p, kAlign);
+    FreeBytes(p, bytes);
   }
 };
 
@@ -81,26 +111,35 @@ NdArray BufferPool::Allocate(DType dtype, Shape shape) {
       state_->ledger->Release(bytes);
     }
   }
-  if (!p) p = ::operator new(static_cast<size_t>(bytes), kAlign);
+  if (!p) p = AllocateBytes(bytes);
   std::shared_ptr<State> state = state_;
   std::shared_ptr<void> owner(p, [state, bytes](void* q) { state->Return(q, bytes); });
   return NdArray::Wrap(dtype, std::move(shape), std::move(owner), p);
 }
 
-int64_t BufferPool::Trim() {
-  std::vector<void*> drop;
+int64_t BufferPool::Trim() { return TrimBelow(INT64_MAX); }
+
+int64_t BufferPool::TrimSmall() { return TrimBelow(kMinRetainedBytes); }
+
+int64_t BufferPool::TrimBelow(int64_t limit_bytes) {
+  std::vector<std::pair<void*, int64_t>> drop;
   int64_t freed = 0;
   {
     std::lock_guard lock(state_->mu);
-    for (auto& [bytes, list] : state_->free) {
-      for (void* p : list) drop.push_back(p);
+    for (auto it = state_->free.begin(); it != state_->free.end();) {
+      const auto& [bytes, list] = *it;
+      if (bytes >= limit_bytes) {
+        ++it;
+        continue;
+      }
+      for (void* p : list) drop.emplace_back(p, bytes);
       freed += bytes * static_cast<int64_t>(list.size());
+      it = state_->free.erase(it);
     }
-    state_->free.clear();
-    state_->retained = 0;
+    state_->retained -= freed;
     if (freed) state_->ledger->Release(freed);
   }
-  for (void* p : drop) ::operator delete(p, kAlign);
+  for (const auto& [p, bytes] : drop) FreeBytes(p, bytes);
   return freed;
 }
 

@@ -1,7 +1,9 @@
 // A pool of large, equally sized buffers (internal). Chunks of one array all have the same byte
 // size, so a freed chunk buffer is the next chunk's: reusing it saves the kernel from zeroing fresh
-// pages (about a page fault per 4 KiB). Retained buffers count in the Context's memory ledger, so
-// the budget covers them; the executor trims the pool whenever the budget is tight.
+// pages (about a page fault per 4 KiB; buffers of 2 MiB and more also ask for transparent huge
+// pages). Tile temporaries (copies of parts of cached chunks) are pooled too while a computation
+// runs. Retained buffers count in the Context's memory ledger, so the budget covers them; the
+// executor trims the pool whenever the budget is tight, and drops the small ones after each plan.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +31,10 @@ class MemoryLedger {
   int64_t peak_ = 0;
 };
 
+/// An uninitialised array, not pooled; from 2 MiB on aligned to and advised to use transparent
+/// huge pages (fewer page faults on first touch).
+NdArray AllocateLarge(DType dtype, Shape shape);
+
 class BufferPool {
  public:
   /// Retains at most `capacity` bytes, and only while the ledger stays within `limit`.
@@ -39,12 +45,19 @@ class BufferPool {
   NdArray Allocate(DType dtype, Shape shape);
   /// Frees every retained buffer; returns the bytes freed.
   int64_t Trim();
+  /// Frees the retained buffers smaller than kMinRetainedBytes (tile temporaries), keeping chunk
+  /// buffers for the next computation; returns the bytes freed.
+  int64_t TrimSmall();
   int64_t retained() const;
 
-  /// Buffers smaller than this are left to malloc.
-  static constexpr int64_t kMinPooledBytes = int64_t{1} << 20;
+  /// Buffers smaller than this are left to malloc (tile-sized temporaries and up are pooled).
+  static constexpr int64_t kMinPooledBytes = int64_t{64} << 10;
+  /// Buffers smaller than this are pooled only while a computation runs (see TrimSmall).
+  static constexpr int64_t kMinRetainedBytes = int64_t{1} << 20;
 
  private:
+  int64_t TrimBelow(int64_t limit_bytes);
+
   struct State;
   std::shared_ptr<State> state_;
 };

@@ -10,9 +10,11 @@
 namespace hyperchunk {
 
 std::string PlanInfo::Summary() const {
-  return fmt::format("{} stage{}, {} task{}, {} source chunk{} ({}), results {}, needs {}", stages,
+  const std::string partial = partial_chunk_reads > 0 ? fmt::format(" ({} partial)", partial_chunk_reads) : "";
+  return fmt::format("{} stage{}, {} task{}, {} source chunk{} ({}), reads {}{}, results {}, needs {}", stages,
                      stages == 1 ? "" : "s", tasks, tasks == 1 ? "" : "s", source_chunks, source_chunks == 1 ? "" : "s",
-                     FormatBytes(source_bytes), FormatBytes(output_bytes), FormatBytes(required_bytes));
+                     FormatBytes(source_bytes), FormatBytes(read_bytes), partial, FormatBytes(output_bytes),
+                     FormatBytes(required_bytes));
 }
 
 namespace {

@@ -23,11 +23,23 @@ struct TaskScratch {
   Index transferred = 0;
 };
 
+// What the cache holds of a source chunk: the values of `box` (source coordinates) — the whole
+// chunk, or the part of it the stage pulls (a partial read).
+struct CachedChunk {
+  NdArray data;
+  Box box;
+};
+
 // Source chunks of one stage, kept while tasks still need them (uses counted by the planner).
 class ChunkCache {
  public:
-  ChunkCache(Context& ctx, const std::unordered_map<ChunkKey, int, ChunkKeyHash>& uses) : ctx_(ctx) {
-    for (const auto& [k, n] : uses) entries_[k].remaining = n;
+  ChunkCache(Context& ctx, const std::unordered_map<ChunkKey, ChunkRead, ChunkKeyHash>& reads) : ctx_(ctx) {
+    for (const auto& [k, read] : reads) {
+      Entry& e = entries_[k];
+      e.remaining = read.uses;
+      e.box = read.box;
+      e.partial = read.partial;
+    }
   }
   ~ChunkCache() {
     for (auto& [k, e] : entries_) {
@@ -65,17 +77,21 @@ class ChunkCache {
     return freed;
   }
 
-  Result<NdArray> Get(const ChunkKey& key, TaskScratch& scratch) {
+  Result<CachedChunk> Get(const ChunkKey& key, TaskScratch& scratch) {
     std::unique_lock lock(mu_);
     Entry& e = entries_[key];
     while (e.loading) cv_.wait(lock);
-    if (e.ready) return e.data;
-    e.loading = true;
-    lock.unlock();
     const ChunkGrid& grid = key.source->chunks();
     const ChunkIndex c = grid.Unravel(key.linear);
-    NdArray data = ctx_.buffer_pool().Allocate(key.source->dtype(), grid.ChunkBox(c).shape());
-    Status st = key.source->source().ReadChunk(c, data);
+    if (e.box.rank() != grid.rank()) e.box = grid.ChunkBox(c);  // not in the plan: the whole chunk
+    if (e.ready) return CachedChunk{e.data, e.box};
+    e.loading = true;
+    const Box box = e.box;
+    const bool partial = e.partial;
+    lock.unlock();
+    NdArray data = ctx_.buffer_pool().Allocate(key.source->dtype(), box.shape());
+    Status st = partial ? key.source->source().ReadChunkBox(c, Relative(box, grid.ChunkBox(c)), data)
+                        : key.source->source().ReadChunk(c, data);
     lock.lock();
     e.loading = false;
     if (st.ok()) {
@@ -86,9 +102,13 @@ class ChunkCache {
       scratch.transferred += e.bytes;  // the task reserved these bytes; the cache owns them now
     }
     cv_.notify_all();
-    if (!st.ok())
+    if (!st.ok()) {
+      if (partial)
+        return st.WithContext(fmt::format("reading {} of chunk {} of {}", Relative(box, grid.ChunkBox(c)).ToString(),
+                                          ShapeToString(c), key.source->source().name()));
       return st.WithContext(fmt::format("reading chunk {} of {}", ShapeToString(c), key.source->source().name()));
-    return data;
+    }
+    return CachedChunk{data, box};
   }
 
   int64_t reloads() const { return reloads_; }
@@ -97,6 +117,8 @@ class ChunkCache {
  private:
   struct Entry {
     NdArray data;
+    Box box;  ///< what is (or will be) held, source coordinates
+    bool partial = false;
     Index bytes = 0;
     int remaining = 0;
     int pins = 0;
@@ -133,12 +155,17 @@ class StageRunner {
  public:
   StageRunner(Context& ctx, Stage& stage, std::unordered_map<const Node*, NdArray>& materialized, const ChunkSink* sink,
               std::atomic<bool>& stop)
-      : ctx_(ctx), stage_(stage), materialized_(materialized), sink_(sink), stop_(stop), cache_(ctx, stage.chunk_uses) {
+      : ctx_(ctx),
+        stage_(stage),
+        materialized_(materialized),
+        sink_(sink),
+        stop_(stop),
+        cache_(ctx, stage.chunk_reads) {
     outputs_.resize(stage_.targets.size());
     accumulators_.resize(stage_.targets.size());
     for (size_t ti = 0; ti < stage_.targets.size(); ++ti) {
       const Target& t = stage_.targets[ti];
-      if (!t.is_reduce && !t.streaming) outputs_[ti] = NdArray::Empty(t.node->dtype(), t.node->shape());
+      if (!t.is_reduce && !t.streaming) outputs_[ti] = AllocateLarge(t.node->dtype(), t.node->shape());
     }
     for (const Task& task : stage_.tasks) {
       for (const Unit& u : task.units) {
@@ -388,15 +415,23 @@ class StageRunner {
     return node.Eval(box, ins);
   }
 
+  // `box` of a source: a view of the cached chunk (or of the cached part of it) when the box is
+  // one contiguous run of it, else a copy.
   Result<NdArray> PullSource(const SourceNode& node, const Box& box, TaskScratch& scratch) {
     const ChunkGrid& grid = node.chunks();
     std::vector<Index> first, last;
     grid.Overlapping(box, first, last);
     if (first == last) {
-      HC_ASSIGN_OR_RETURN(NdArray chunk, cache_.Get(ChunkKey{&node, grid.Ravel(first)}, scratch));
-      return chunk.Sub(Relative(box, grid.ChunkBox(first)));
+      HC_ASSIGN_OR_RETURN(CachedChunk chunk, cache_.Get(ChunkKey{&node, grid.Ravel(first)}, scratch));
+      if (box == chunk.box) return chunk.data;
+      HC_RETURN_IF_ERROR(CheckHeld(node, first, chunk.box, box));
+      const Box part = Relative(box, chunk.box);
+      if (chunk.data.IsContiguousSub(part)) return chunk.data.Sub(part);
+      NdArray copy = ctx_.buffer_pool().Allocate(node.dtype(), box.shape());
+      CopyBox(chunk.data, part, copy, Box::Full(copy.shape()));
+      return copy;
     }
-    NdArray out = NdArray::Empty(node.dtype(), box.shape());
+    NdArray out = ctx_.buffer_pool().Allocate(node.dtype(), box.shape());
     Status st;
     ForEachChunkIn(grid, first, last, [&](const ChunkIndex& c) {
       if (!st.ok()) return;
@@ -405,12 +440,19 @@ class StageRunner {
         st = chunk.status();
         return;
       }
-      const Box cb = grid.ChunkBox(c);
-      const Box common = Intersect(cb, box);
-      CopyBox(*chunk, Relative(common, cb), out, Relative(common, box));
+      const Box common = Intersect(grid.ChunkBox(c), box);
+      st = CheckHeld(node, c, chunk->box, common);
+      if (st.ok()) CopyBox(chunk->data, Relative(common, chunk->box), out, Relative(common, box));
     });
     if (!st.ok()) return st;
     return out;
+  }
+
+  // The planner sized each partial read to cover every box the stage pulls from the chunk.
+  static Status CheckHeld(const SourceNode& node, const ChunkIndex& c, const Box& held, const Box& wanted) {
+    if (Contains(held, wanted)) return Status::Ok();
+    return Internal(fmt::format("chunk {} of {}: the cache holds {} of it but {} is needed", ShapeToString(c),
+                                node.source().name(), held.ToString(), wanted.ToString()));
   }
 
   Context& ctx_;
@@ -556,7 +598,7 @@ Status RunStage(Context& ctx, Stage& stage, StageRunner& runner, ProgressState& 
 Result<std::vector<NdArray>> ExecutePlan(Context& ctx, Plan& plan, const ChunkSink* sink, const std::string& label) {
   ProgressState progress;
   progress.sink = ctx.progress();
-  if (progress.sink) progress.sink->Start(label, plan.info.tasks, plan.info.source_bytes);
+  if (progress.sink) progress.sink->Start(label, plan.info.tasks, plan.info.read_bytes);
   std::unordered_map<const Node*, NdArray> materialized;
   std::vector<std::vector<NdArray>> stage_results(plan.stages.size());
   std::atomic<bool> stop{false};
@@ -573,7 +615,7 @@ Result<std::vector<NdArray>> ExecutePlan(Context& ctx, Plan& plan, const ChunkSi
     ctx.AccountAcquire(out_bytes);
     reserved += out_bytes;
     ctx.logger().debug("stage {}: {} targets, {} tasks, {} source chunks", s, stage.targets.size(), stage.tasks.size(),
-                       stage.chunk_uses.size());
+                       stage.chunk_reads.size());
     StageRunner runner(ctx, stage, materialized, sink, stop);
     status = RunStage(ctx, stage, runner, progress, stop);
     if (status.ok()) status = runner.Finish(stage_results[s]);
@@ -583,6 +625,7 @@ Result<std::vector<NdArray>> ExecutePlan(Context& ctx, Plan& plan, const ChunkSi
           runner.cache().reloads());
   }
   ctx.AccountRelease(reserved);
+  ctx.buffer_pool().TrimSmall();  // tile temporaries are pooled only while the plan runs
   if (progress.sink) progress.sink->Finish(status.ok());
   if (!status.ok()) return status;
   std::vector<NdArray> results;

@@ -59,13 +59,23 @@ struct Task {
   std::vector<Unit> units;
   std::vector<ChunkKey> chunks;  ///< distinct source chunks read, sorted
   Index cost = 0;                ///< bytes reserved while the task runs (chunks, temporaries, partials)
-  Index source_bytes = 0;        ///< stored bytes of its chunks (throughput)
+  Index source_bytes = 0;        ///< bytes its chunks move from storage (throughput)
+};
+
+/// What a stage reads of one source chunk, once, into its chunk cache.
+struct ChunkRead {
+  /// Source coordinates. The whole chunk, or — when the source reads partially and the stage's
+  /// units pull less than the chunk — the bounding box of everything they pull from it.
+  Box box;
+  bool partial = false;  ///< read with ChunkSource::ReadChunkBox
+  int uses = 0;          ///< tasks touching the chunk
+  Index bytes = 0;       ///< decoded bytes of `box`
 };
 
 struct Stage {
   std::vector<Target> targets;
   std::vector<Task> tasks;
-  std::unordered_map<ChunkKey, int, ChunkKeyHash> chunk_uses;  ///< tasks touching each chunk
+  std::unordered_map<ChunkKey, ChunkRead, ChunkKeyHash> chunk_reads;  ///< every chunk the stage reads
 };
 
 struct Plan {
@@ -78,10 +88,11 @@ struct Plan {
 /// Builds the plan; `streaming_output` makes the single output's target a streaming one.
 Result<Plan> BuildPlan(const std::vector<NodePtr>& outputs, int64_t tile_bytes, bool streaming_output);
 
-/// Calls f(key) for every source chunk needed to compute `box` of `node`; nodes in
+/// Calls f(key, part) for every source chunk needed to compute `box` of `node`, with `part` the
+/// part of the chunk needed (source coordinates; a chunk may be reported more than once); nodes in
 /// `materialized` are already in memory.
 void CollectChunks(const Node& node, const Box& box, const std::function<bool(const Node*)>& materialized,
-                   const std::function<void(const ChunkKey&)>& f);
+                   const std::function<void(const ChunkKey&, const Box&)>& f);
 
 /// Cuts `box` into tiles of at most `max_elements` elements, splitting leading axes first.
 std::vector<Box> SplitIntoTiles(const Box& box, Index max_elements);

@@ -47,6 +47,30 @@ void ForEachChunk(const ChunkGrid& grid, F&& f) {
 
 Index BoxBytes(const Box& box, DType dtype) { return box.num_elements() * ItemSize(dtype); }
 
+// Grows `acc` to cover `box` as well (same rank).
+void ExtendBox(Box& acc, const Box& box) {
+  for (size_t d = 0; d < acc.rank(); ++d) {
+    acc.start[d] = std::min(acc.start[d], box.start[d]);
+    acc.stop[d] = std::max(acc.stop[d], box.stop[d]);
+  }
+}
+
+// Whether `box` (relative to an array of `shape`) is one contiguous run of it: NdArray::Sub
+// returns a view, not a copy.
+bool IsContiguousIn(const Box& box, const Shape& shape) {
+  if (box.empty()) return true;
+  size_t partial = 0;  // one past the last axis whose extent is not the whole axis
+  for (size_t d = 0; d < box.rank(); ++d) {
+    if (box.extent(d) != shape[d]) partial = d + 1;
+  }
+  for (size_t d = 0; d + 1 < partial; ++d) {
+    if (box.extent(d) != 1) return false;
+  }
+  return true;
+}
+
+using ChunkReads = std::unordered_map<ChunkKey, ChunkRead, ChunkKeyHash>;
+
 bool IsSplittable(const Node& node) {
   if (node.chunk_exact()) return false;
   if (node.kind() == NodeKind::kReduce || node.kind() == NodeKind::kSource || node.kind() == NodeKind::kMemory)
@@ -77,14 +101,18 @@ double PullExpansion(const Node& node) {
   return widest;
 }
 
-// Bytes of temporaries made while pulling `box` of `node` (an upper estimate).
-Index EstimateTemporaries(const Node& node, const Box& box) {
+// Bytes of temporaries made while pulling `box` of `node` (an upper estimate); `reads` says what
+// the stage's chunk cache holds of each source chunk.
+Index EstimateTemporaries(const Node& node, const Box& box, const ChunkReads& reads) {
   if (box.rank() > 0 && box.empty()) return 0;
   switch (node.kind()) {
     case NodeKind::kSource: {
       std::vector<Index> first, last;
       node.chunks().Overlapping(box, first, last);
-      return first == last && node.chunks().ChunkBox(first) == box ? 0 : BoxBytes(box, node.dtype());
+      if (first != last) return BoxBytes(box, node.dtype());
+      const auto it = reads.find(ChunkKey{static_cast<const SourceNode*>(&node), node.chunks().Ravel(first)});
+      const Box held = it != reads.end() ? it->second.box : node.chunks().ChunkBox(first);
+      return Contains(held, box) && IsContiguousIn(Relative(box, held), held.shape()) ? 0 : BoxBytes(box, node.dtype());
     }
     case NodeKind::kMemory:
     case NodeKind::kReduce: return BoxBytes(box, node.dtype());
@@ -96,7 +124,7 @@ Index EstimateTemporaries(const Node& node, const Box& box) {
       const Box cb = node.chunks().ChunkBox(c);
       total += BoxBytes(cb, node.dtype());
       for (size_t i = 0; i < node.inputs().size(); ++i) {
-        if (auto ib = node.InputBox(i, cb)) total += EstimateTemporaries(*node.inputs()[i], *ib);
+        if (auto ib = node.InputBox(i, cb)) total += EstimateTemporaries(*node.inputs()[i], *ib, reads);
       }
     });
     return total;
@@ -105,7 +133,7 @@ Index EstimateTemporaries(const Node& node, const Box& box) {
     const auto ib = node.InputBox(i, box);
     if (!ib) continue;
     const Node& in = *node.inputs()[i];
-    total += EstimateTemporaries(in, *ib);
+    total += EstimateTemporaries(in, *ib, reads);
     if (node.kind() == NodeKind::kElementwise || node.kind() == NodeKind::kConcat)
       total += ib->num_elements() * 8;  // a cast copy, at most 8 bytes an element
   }
@@ -137,13 +165,15 @@ void CollectReductions(const NodePtr& node, std::unordered_set<const Node*>& see
 }  // namespace
 
 void CollectChunks(const Node& node, const Box& box, const std::function<bool(const Node*)>& materialized,
-                   const std::function<void(const ChunkKey&)>& f) {
+                   const std::function<void(const ChunkKey&, const Box&)>& f) {
   if (box.rank() > 0 && box.empty()) return;
   if (materialized(&node)) return;
   switch (node.kind()) {
     case NodeKind::kSource: {
       const auto* src = static_cast<const SourceNode*>(&node);
-      ForEachOverlapping(node.chunks(), box, [&](const ChunkIndex& c) { f(ChunkKey{src, node.chunks().Ravel(c)}); });
+      ForEachOverlapping(node.chunks(), box, [&](const ChunkIndex& c) {
+        f(ChunkKey{src, node.chunks().Ravel(c)}, Intersect(box, node.chunks().ChunkBox(c)));
+      });
       return;
     }
     case NodeKind::kMemory: return;
@@ -242,15 +272,21 @@ Result<Plan> BuildPlan(const std::vector<NodePtr>& outputs, int64_t tile_bytes, 
   auto materialized = [](const Node* n) { return n->kind() == NodeKind::kReduce; };
   std::set<ChunkKey> all_chunks;
   for (auto& stage : plan.stages) {
-    // Units, grouped by the exact set of source chunks they read.
+    // Units, grouped by the exact set of source chunks they read; the part of each chunk that the
+    // stage's units pull (their bounding box).
     std::map<std::vector<ChunkKey>, size_t> by_chunks;
     std::vector<Task> tasks;
+    std::unordered_map<ChunkKey, Box, ChunkKeyHash> pulled_parts;
     for (size_t ti = 0; ti < stage.targets.size(); ++ti) {
       const Target& t = stage.targets[ti];
       const Node& pulled = t.is_reduce ? *t.node->inputs()[0] : *t.node;
       ForEachChunk(pulled.chunks(), [&](const ChunkIndex& c, const Box& b) {
         std::vector<ChunkKey> keys;
-        CollectChunks(pulled, b, materialized, [&](const ChunkKey& k) { keys.push_back(k); });
+        CollectChunks(pulled, b, materialized, [&](const ChunkKey& k, const Box& part) {
+          keys.push_back(k);
+          auto [it, fresh] = pulled_parts.emplace(k, part);
+          if (!fresh) ExtendBox(it->second, part);
+        });
         std::sort(keys.begin(), keys.end());
         keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
         Unit u{static_cast<int>(ti), c, b, 0};
@@ -268,6 +304,19 @@ Result<Plan> BuildPlan(const std::vector<NodePtr>& outputs, int64_t tile_bytes, 
       if (a.chunks.empty() || b.chunks.empty()) return !a.chunks.empty() && b.chunks.empty();
       return a.chunks.front() < b.chunks.front();
     });
+    // What the stage reads of each chunk: only the part its units pull, when the source can.
+    for (const auto& [k, part] : pulled_parts) {
+      const ChunkIndex c = k.source->chunks().Unravel(k.linear);
+      ChunkRead& read = stage.chunk_reads[k];
+      read.box = k.source->chunks().ChunkBox(c);
+      if (part != read.box && k.source->source().CanReadPartial(c)) {
+        read.box = part;
+        read.partial = true;
+        plan.info.partial_chunk_reads += 1;
+      }
+      read.bytes = BoxBytes(read.box, k.source->dtype());
+      plan.info.read_bytes += read.bytes;
+    }
     int64_t seq = 0;
     for (auto& task : tasks) {
       Index temporaries = 0, partials = 0;
@@ -276,7 +325,7 @@ Result<Plan> BuildPlan(const std::vector<NodePtr>& outputs, int64_t tile_bytes, 
         const Target& t = stage.targets[static_cast<size_t>(u.target)];
         const Node& pulled = t.is_reduce ? *t.node->inputs()[0] : *t.node;
         const auto tiles = t.splittable ? SplitIntoTiles(u.box, t.tile_elements) : std::vector<Box>{u.box};
-        temporaries = std::max(temporaries, EstimateTemporaries(pulled, tiles.front()));
+        temporaries = std::max(temporaries, EstimateTemporaries(pulled, tiles.front(), stage.chunk_reads));
         if (t.is_reduce) {
           Index keep = 1;
           const auto& red = static_cast<const ReduceNode&>(*t.node).reduced();
@@ -289,9 +338,10 @@ Result<Plan> BuildPlan(const std::vector<NodePtr>& outputs, int64_t tile_bytes, 
       Index chunk_bytes = 0;
       for (const auto& k : task.chunks) {
         const ChunkIndex c = k.source->chunks().Unravel(k.linear);
-        chunk_bytes += BoxBytes(k.source->chunks().ChunkBox(c), k.source->dtype());
-        task.source_bytes += k.source->source().StoredBytes(c);
-        stage.chunk_uses[k] += 1;
+        ChunkRead& read = stage.chunk_reads.at(k);
+        chunk_bytes += read.bytes;
+        task.source_bytes += read.partial ? read.bytes : k.source->source().StoredBytes(c);
+        read.uses += 1;
         if (all_chunks.insert(k).second) {
           plan.info.source_chunks += 1;
           plan.info.source_bytes += BoxBytes(k.source->chunks().ChunkBox(c), k.source->dtype());

@@ -2,10 +2,12 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -85,6 +87,100 @@ Status PreadFully(const H5File& file, void* buf, int64_t size, int64_t offset) {
   return Status::Ok();
 }
 
+#ifdef IOV_MAX
+constexpr int kMaxIovecs = IOV_MAX;
+#else
+constexpr int kMaxIovecs = 1024;
+#endif
+/// Gaps between the byte runs of a partial read shorter than this are read through (into a
+/// scratch buffer), so that one preadv covers many runs; longer gaps start a new preadv.
+constexpr int64_t kMaxReadThroughGap = 4096;
+
+// preadv until every byte of `iov` is read (short reads resume where they stopped). `iov` is
+// consumed.
+Status PreadvFully(const H5File& file, std::span<iovec> iov, int64_t offset) {
+  int64_t total = 0;
+  for (const iovec& v : iov) total += static_cast<int64_t>(v.iov_len);
+  int64_t done = 0;
+  while (!iov.empty()) {
+    const int n = static_cast<int>(std::min<size_t>(iov.size(), static_cast<size_t>(kMaxIovecs)));
+    const ssize_t r = ::preadv(file.fd(), iov.data(), n, offset + done);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return IoError(
+          fmt::format("read of {} bytes at offset {} failed: {}", total - done, offset + done, std::strerror(errno)));
+    }
+    if (r == 0)
+      return DataLoss(fmt::format("the file ends early: got {} of {} bytes at offset {} (file size {})", done, total,
+                                  offset, file.size()));
+    done += r;
+    auto left = static_cast<size_t>(r);
+    while (!iov.empty() && left >= iov.front().iov_len) {
+      left -= iov.front().iov_len;
+      iov = iov.subspan(1);
+    }
+    if (left > 0) {
+      iov.front().iov_base = static_cast<char*>(iov.front().iov_base) + left;
+      iov.front().iov_len -= left;
+    }
+  }
+  return Status::Ok();
+}
+
+// Reads `box` of a C-order block of `block` elements stored uncompressed at file offset `base`
+// into `out` (dense, shaped as the box): one byte run per position of the outer axes, each landing
+// at its place in `out`; runs separated by short gaps share one preadv (reading the gaps into a
+// scratch buffer).
+Status ReadBlockBox(const H5File& file, int64_t base, const Shape& block, int64_t item, const Box& box, NdArray& out) {
+  if (box.rank() > 0 && box.empty()) return Status::Ok();
+  const size_t rank = block.size();
+  // Axes from `inner` on form one run: the box covers each of them whole, except axis `inner`.
+  size_t inner = rank;
+  while (inner > 0 && box.extent(inner - 1) == block[inner - 1]) --inner;
+  if (inner > 0) --inner;
+  const auto strides = ContiguousStrides(block);
+  int64_t run_elements = 1;
+  for (size_t d = inner; d < rank; ++d) run_elements *= box.extent(d);
+  const int64_t run_bytes = run_elements * item;
+  std::vector<Index> pos(box.start.begin(), box.start.begin() + static_cast<std::ptrdiff_t>(inner));
+  auto run_offset = [&]() {
+    int64_t elements = rank > 0 ? box.start[inner] * strides[inner] : 0;
+    for (size_t d = 0; d < inner; ++d) elements += pos[d] * strides[d];
+    return base + elements * item;
+  };
+  // The next position of the outer axes (C order); false after the last.
+  auto next = [&]() {
+    for (size_t d = inner; d-- > 0;) {
+      if (++pos[d] < box.stop[d]) return true;
+      pos[d] = box.start[d];
+    }
+    return false;
+  };
+  thread_local std::vector<char> gap_scratch(static_cast<size_t>(kMaxReadThroughGap));
+  std::vector<iovec> iov;
+  iov.reserve(static_cast<size_t>(kMaxIovecs));
+  auto* dst = static_cast<char*>(out.raw());
+  int64_t batch_start = -1, batch_end = 0;  // file range of the pending preadv
+  do {
+    const int64_t at = run_offset();
+    if (batch_start >= 0 &&
+        (at < batch_end || at - batch_end >= kMaxReadThroughGap || iov.size() + 2 > static_cast<size_t>(kMaxIovecs))) {
+      HC_RETURN_IF_ERROR(PreadvFully(file, iov, batch_start));
+      iov.clear();
+      batch_start = -1;
+    }
+    if (batch_start < 0) {
+      batch_start = at;
+    } else if (at > batch_end) {
+      iov.push_back(iovec{gap_scratch.data(), static_cast<size_t>(at - batch_end)});
+    }
+    iov.push_back(iovec{dst, static_cast<size_t>(run_bytes)});
+    dst += run_bytes;
+    batch_end = at + run_bytes;
+  } while (next());
+  return PreadvFully(file, iov, batch_start);
+}
+
 /// ChunkEntry::offset of a chunk whose file offset is unknown: HDF5 reads its raw bytes.
 constexpr int64_t kReadThroughHdf5 = -2;
 /// Above this many chunks the index is not built with H5Dget_chunk_info_by_coord: in HDF5 1.10
@@ -137,7 +233,56 @@ class Hdf5DatasetSource final : public ChunkSource {
     return st;
   }
 
+  /// Unfiltered chunks with a known file offset, unallocated chunks and contiguous datasets.
+  bool CanReadPartial(const ChunkIndex& chunk) const override {
+    if (!read_error_.ok()) return false;
+    switch (layout_.kind) {
+      case DatasetLayout::Kind::kChunked: {
+        const ChunkEntry& e = index_[static_cast<size_t>(grid_.Ravel(chunk))];
+        return e.offset == -1 || (e.offset >= 0 && Unfiltered(e.filter_mask));
+      }
+      case DatasetLayout::Kind::kContiguous: return true;
+      case DatasetLayout::Kind::kOther: return false;
+    }
+    return false;
+  }
+
+  Status ReadChunkBox(const ChunkIndex& chunk, const Box& box_in_chunk, NdArray& out) const override {
+    if (!CanReadPartial(chunk)) return ChunkSource::ReadChunkBox(chunk, box_in_chunk, out);
+    const Box chunk_box = grid_.ChunkBox(chunk);
+    const int64_t item = ItemSize(dtype_);
+    if (!Contains(Box::Full(chunk_box.shape()), box_in_chunk) || out.shape() != box_in_chunk.shape())
+      return InvalidArgument(fmt::format("cannot read {} of a chunk of shape {} into an array of shape {}",
+                                         box_in_chunk.ToString(), ShapeToString(chunk_box.shape()),
+                                         ShapeToString(out.shape())));
+    if (layout_.kind == DatasetLayout::Kind::kContiguous) {
+      if (layout_.contiguous_offset < 0) return Fill(out);
+      Box box = box_in_chunk;
+      for (size_t d = 0; d < box.rank(); ++d) {
+        box.start[d] += chunk_box.start[d];
+        box.stop[d] += chunk_box.start[d];
+      }
+      HC_RETURN_IF_ERROR(ReadBlockBox(*file_, layout_.contiguous_offset, shape_, item, box, out));
+    } else {
+      const ChunkEntry& e = index_[static_cast<size_t>(grid_.Ravel(chunk))];
+      if (e.offset == -1) return Fill(out);
+      const int64_t full_bytes = NumElements(layout_.storage_chunk) * item;
+      if (e.size != full_bytes)
+        return DataLoss(fmt::format("an unfiltered chunk stores {} bytes, expected {}", e.size, full_bytes));
+      // The stored chunk always has the full chunk shape, also at the array's edges.
+      HC_RETURN_IF_ERROR(ReadBlockBox(*file_, e.offset, layout_.storage_chunk, item, box_in_chunk, out));
+    }
+    if (layout_.big_endian) SwapBytes(out.raw(), out.size(), item);
+    return Status::Ok();
+  }
+
  private:
+  // Whether a chunk's bytes are stored as they are: no filters, or every filter skipped.
+  bool Unfiltered(uint32_t filter_mask) const {
+    const uint32_t all = (1u << pipeline_.size()) - 1;
+    return pipeline_.empty() || (filter_mask & all) == all;
+  }
+
   Status ReadStoredChunk(const ChunkIndex& chunk, NdArray& out) const {
     const ChunkEntry& e = index_[static_cast<size_t>(grid_.Ravel(chunk))];
     const Box box = grid_.ChunkBox(chunk);

@@ -36,6 +36,15 @@ class ChunkSource {
   virtual Status ReadChunk(const ChunkIndex& chunk, NdArray& out) const = 0;
   /// Bytes a read of the chunk moves from storage (for throughput); defaults to the decoded size.
   virtual Index StoredBytes(const ChunkIndex& chunk) const;
+
+  // ---- partial reads (optional) ----------------------------------------------------------
+  /// True when ReadChunkBox reads only the bytes of a box of `chunk` (uncompressed storage). The
+  /// executor then reads just the part of such a chunk that a computation needs.
+  virtual bool CanReadPartial(const ChunkIndex& /*chunk*/) const { return false; }
+  /// Fills `out` (dtype(), shaped as `box_in_chunk`) with the values of `box_in_chunk`, a box
+  /// relative to the chunk's first element. Called only where CanReadPartial(chunk) is true; the
+  /// default reads the whole chunk and copies the box.
+  virtual Status ReadChunkBox(const ChunkIndex& chunk, const Box& box_in_chunk, NdArray& out) const;
 };
 
 /// Elementwise operations of two operands.

@@ -20,7 +20,13 @@ struct PlanInfo {
   int64_t output_bytes = 0;    ///< bytes held in memory for results (and reductions' running states)
   int64_t max_task_bytes = 0;  ///< the largest working set of one task
   int64_t required_bytes = 0;  ///< the least memory budget that can run the plan
-  /// One line: "1 stage, 9 tasks, 9 source chunks (1.76 kiB), results 16 B, needs 224 B".
+  /// Bytes the plan reads from its sources (decoded): every stage's reads, and of a chunk read
+  /// partially (uncompressed storage) only the part the computation needs.
+  int64_t read_bytes = 0;
+  /// Chunk reads that read only a part of their chunk (ChunkSource::ReadChunkBox).
+  int64_t partial_chunk_reads = 0;
+  /// One line: "1 stage, 9 tasks, 9 source chunks (1.76 kiB), reads 1.76 kiB, results 16 B, needs
+  /// 224 B"; with partial reads: "... 4 source chunks (248 MiB), reads 3.10 MiB (4 partial), ...".
   std::string Summary() const;
 };
 
