@@ -57,7 +57,8 @@ std::vector<double> Linspace(double start, double stop, Index num) {
 
 Result<CircleRoi> CircleRoi::Create(double cx, double cy, double r, double r_inner) {
   if (!(r_inner >= 0)) return InvalidArgument(fmt::format("`r_inner` ({}) must be >= 0.", G(r_inner)));
-  if (!(r >= r_inner) || (r_inner > 0 && r_inner >= r))
+  if (!(r >= r_inner)) return InvalidArgument(fmt::format("`r` ({}) must be >= `r_inner` ({}).", G(r), G(r_inner)));
+  if (r_inner > 0 && r_inner >= r)
     return InvalidArgument(fmt::format("`r_inner` ({}) must be smaller than `r` ({}).", G(r_inner), G(r)));
   CircleRoi c;
   c.cx_ = cx;
