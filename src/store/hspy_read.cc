@@ -13,17 +13,29 @@ namespace hyperchunk {
 namespace internal {
 
 int CompareVersions(const std::string& a, const std::string& b) {
-  const char* pa = a.c_str();
-  const char* pb = b.c_str();
-  while (*pa || *pb) {
-    char* ea = nullptr;
-    char* eb = nullptr;
-    const long va = *pa ? std::strtol(pa, &ea, 10) : 0;
-    const long vb = *pb ? std::strtol(pb, &eb, 10) : 0;
+  // Dot-separated components compared numerically (a component's leading digits; none counts as
+  // 0); a missing component is 0, so "3.1" == "3.1.0".
+  auto components = [](const std::string& v) {
+    std::vector<long> out;
+    size_t start = 0;
+    while (start <= v.size()) {
+      const size_t dot = v.find('.', start);
+      const std::string part = v.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+      long value = 0;
+      for (char c : part) {
+        if (c < '0' || c > '9' || value > 100000000) break;
+        value = value * 10 + (c - '0');
+      }
+      out.push_back(value);
+      if (dot == std::string::npos) break;
+      start = dot + 1;
+    }
+    return out;
+  };
+  const auto ca = components(a), cb = components(b);
+  for (size_t i = 0; i < std::max(ca.size(), cb.size()); ++i) {
+    const long va = i < ca.size() ? ca[i] : 0, vb = i < cb.size() ? cb[i] : 0;
     if (va != vb) return va < vb ? -1 : 1;
-    pa = *pa ? (*ea == '.' ? ea + 1 : ea) : pa;
-    pb = *pb ? (*eb == '.' ? eb + 1 : eb) : pb;
-    if (ea == pa && eb == pb) break;
   }
   return 0;
 }
@@ -53,7 +65,9 @@ std::optional<std::string> ReadTextAttr(hid_t obj, const char* name) {
   return *v;
 }
 
-Result<AxisRecord> ReadAxis(const HspyReadContext& ctx, const std::string& path) {
+// `nested`: reading a functional axis's `x` sub-axis, which has no sub-axis of its own (a link named
+// `x` inside it would otherwise lead round in a cycle).
+Result<AxisRecord> ReadAxis(const HspyReadContext& ctx, const std::string& path, bool nested = false) {
   HC_ASSIGN_OR_RETURN(h5::Handle g, h5::OpenGroup(ctx.file->id(), path));
   AxisRecord axis;
   const std::string type = ReadTextAttr(g.id(), "_type").value_or("UniformDataAxis");
@@ -67,7 +81,10 @@ Result<AxisRecord> ReadAxis(const HspyReadContext& ctx, const std::string& path)
   if (axis.units == "_None_" || axis.units == "<undefined>") axis.units.reset();
   axis.navigate = ReadBoolAttr(g.id(), "navigate", false);
   axis.is_binned = ReadBoolAttr(g.id(), "is_binned", false);
-  axis.size = static_cast<Index>(ReadNumberAttr(g.id(), "size").value_or(1));
+  const double size = ReadNumberAttr(g.id(), "size").value_or(1);
+  if (!(size >= 0 && size <= 9.2e18) || size != std::floor(size))
+    return DataLoss(fmt::format("{}: axis size {} is not a valid length", path, size));
+  axis.size = static_cast<Index>(size);
   axis.scale = ReadNumberAttr(g.id(), "scale").value_or(1.0);
   axis.offset = ReadNumberAttr(g.id(), "offset").value_or(0.0);
   if (axis.type == AxisRecord::Type::kData) {
@@ -87,8 +104,8 @@ Result<AxisRecord> ReadAxis(const HspyReadContext& ctx, const std::string& path)
       if (kKnown.count(n)) continue;
       if (auto v = ReadNumberAttr(g.id(), n.c_str())) axis.parameters.emplace_back(n, *v);
     }
-    if (h5::Exists(g.id(), "x")) {
-      HC_ASSIGN_OR_RETURN(AxisRecord x, ReadAxis(ctx, path + "/x"));
+    if (!nested && h5::Exists(g.id(), "x")) {
+      HC_ASSIGN_OR_RETURN(AxisRecord x, ReadAxis(ctx, path + "/x", /*nested=*/true));
       axis.x = std::make_shared<AxisRecord>(std::move(x));
     }
   }

@@ -344,7 +344,6 @@ class Builder {
       case kLink: {
         const uint8_t kind = in_.U8();
         const std::string name = Name(in_);
-        if (in_axis_ && name == "x") return;  // known issue 3 (hspy_fuzz_input.h): not generated
         if (kind % 5 == 0) H5Lcreate_hard(g, ".", g, name.c_str(), H5P_DEFAULT, H5P_DEFAULT);
         if (kind % 5 == 1) H5Lcreate_hard(g, "/", g, name.c_str(), H5P_DEFAULT, H5P_DEFAULT);
         if (kind % 5 == 2) H5Lcreate_soft("/Experiments", g, name.c_str(), H5P_DEFAULT, H5P_DEFAULT);
@@ -405,9 +404,7 @@ class Builder {
       number("offset", H5T_NATIVE_DOUBLE);
     }
     if (flags & 128) WriteDataset(in_, axis.get(), "axis", true);
-    const bool was_in_axis = std::exchange(in_axis_, true);
     if (depth < kMaxDepth) Body(axis.get(), depth + 1);
-    in_axis_ = was_in_axis;
   }
 
  public:
@@ -416,7 +413,6 @@ class Builder {
  private:
   Reader& in_;
   int objects_ = 0;
-  bool in_axis_ = false;  // building the body of an axis group
 };
 
 }  // namespace

@@ -32,16 +32,9 @@
 //            6 scale and offset (kNumbers), 7 an `axis` DATASET (numeric); one byte per value
 //            given (a kTexts index, or a kNumber k), in that order
 //
-// Known issues, reported but not fixed yet (outside the metadata decoder, in the axis and version
-// readers of src/store/hspy_read.cc). Until they are, the fuzz run steps around them; each names
-// its reproducer in tests/store/hspy_fuzz_test.cc (DISABLED_ there):
-//   1. ReadAxis converts an axis' `size` attribute (a double) to Index unchecked: 1e300, inf or
-//      NaN is undefined behaviour. Silenced by fuzz_known_issues.supp (UBSan).
-//   2. CompareVersions never returns for a version with text after a component equal to the one
-//      compared with, e.g. "1.1.a" against "1.1" (a file of that version hangs ReadHspy). kVersions
-//      holds no such version.
-//   3. ReadAxis follows an axis group's `x` subgroup without a cycle check: an `x` link back to the
-//      axis group recurses without end. kLink makes no link named `x` inside an axis group.
+// Issues the fuzzer found in the axis and version readers of src/store/hspy_read.cc, now fixed
+// (regression inputs in tests/store/hspy_fuzz_test.cc): an axis size outside Index's range, a
+// version such as "1.1.a" that made CompareVersions loop, an `x` link cycle under a functional axis.
 #pragma once
 
 #include <cstdint>
