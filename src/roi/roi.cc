@@ -5,20 +5,14 @@
 
 #include <fmt/format.h>
 
+#include "roi_internal.h"
+
 namespace hyperchunk {
 namespace {
 
-// Python's format(v, 'G'); "<undefined>" for an undefined parameter.
-std::string G(const std::optional<double>& v) {
-  if (!v) return "<undefined>";
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%G", *v);
-  return buf;
-}
+using internal::RoiNotSet;
 
-Status NotSet() {
-  return InvalidArgument("Not all ROI parameters are defined: set them before slicing a signal with the ROI");
-}
+std::string G(const std::optional<double>& v) { return internal::RoiNumber(v); }
 
 // HyperSpy's _make_slices for one axis: value2index of the low end (below the axis: 0), and of the
 // high end as an exclusive stop (above the axis: size); one value gives a position.
@@ -134,7 +128,7 @@ Result<std::vector<int>> Roi::ResolveAxes(const Signal& s, const std::vector<Axi
 }
 
 Result<Signal> Roi::Apply(const Signal& s, const std::vector<AxisRef>& refs) const {
-  if (!is_valid()) return NotSet();
+  if (!is_valid()) return RoiNotSet();
   const Ranges ranges = SliceRanges();
   if (ranges.empty()) return Unimplemented(fmt::format("{} cannot slice a signal", ClassName()));
   HC_ASSIGN_OR_RETURN(std::vector<int> axes, ResolveAxes(s, refs));
@@ -150,14 +144,14 @@ Result<std::vector<IndexSpec>> Roi::AsIndexSpecs() const {
 std::string Point1DRoi::Repr() const { return fmt::format("Point1DROI(value={})", G(value_)); }
 
 Result<std::vector<IndexSpec>> Point1DRoi::AsIndexSpecs() const {
-  if (!is_valid()) return NotSet();
+  if (!is_valid()) return RoiNotSet();
   return std::vector<IndexSpec>{IndexSpec::At(*value_)};
 }
 
 std::string Point2DRoi::Repr() const { return fmt::format("Point2DROI(x={}, y={})", G(x_), G(y_)); }
 
 Result<std::vector<IndexSpec>> Point2DRoi::AsIndexSpecs() const {
-  if (!is_valid()) return NotSet();
+  if (!is_valid()) return RoiNotSet();
   return std::vector<IndexSpec>{IndexSpec::At(*x_), IndexSpec::At(*y_)};
 }
 
@@ -173,7 +167,7 @@ Result<SpanRoi> SpanRoi::Create(double left, double right) {
 std::string SpanRoi::Repr() const { return fmt::format("SpanROI(left={}, right={})", G(left_), G(right_)); }
 
 Result<std::vector<IndexSpec>> SpanRoi::AsIndexSpecs() const {
-  if (!is_valid()) return NotSet();
+  if (!is_valid()) return RoiNotSet();
   return std::vector<IndexSpec>{IndexSpec::Range(*left_, *right_)};
 }
 
@@ -195,7 +189,7 @@ std::string RectangularRoi::Repr() const {
 }
 
 Result<std::vector<IndexSpec>> RectangularRoi::AsIndexSpecs() const {
-  if (!is_valid()) return NotSet();
+  if (!is_valid()) return RoiNotSet();
   return std::vector<IndexSpec>{IndexSpec::Range(*left_, *right_), IndexSpec::Range(*top_, *bottom_)};
 }
 
@@ -211,4 +205,18 @@ bool RectangularRoi::MoveTo(double x, double y) {
   return true;
 }
 
+namespace internal {
+
+std::string RoiNumber(const std::optional<double>& v) {
+  if (!v) return "<undefined>";
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%G", *v);
+  return buf;
+}
+
+Status RoiNotSet() {
+  return InvalidArgument("Not all ROI parameters are defined: set them before slicing a signal with the ROI");
+}
+
+}  // namespace internal
 }  // namespace hyperchunk

@@ -6,20 +6,12 @@
 #include <fmt/format.h>
 
 #include "hyperchunk/roi/roi.h"
+#include "roi_internal.h"
 
 namespace hyperchunk {
 namespace {
 
-std::string G(const std::optional<double>& v) {
-  if (!v) return "<undefined>";
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%G", *v);
-  return buf;
-}
-
-Status NotSet() {
-  return InvalidArgument("Not all ROI parameters are defined: set them before slicing a signal with the ROI");
-}
+std::string G(const std::optional<double>& v) { return internal::RoiNumber(v); }
 
 Status NeedUniform(const Signal& s, const std::vector<int>& axes) {
   for (int a : axes) {
@@ -82,7 +74,7 @@ bool CircleRoi::SetCenter(double cx, double cy) {
 }
 
 Result<CircleRoi::Box2> CircleRoi::Cut(const Signal& s, const std::vector<AxisRef>& refs) const {
-  if (!is_valid()) return NotSet();
+  if (!is_valid()) return internal::RoiNotSet();
   HC_ASSIGN_OR_RETURN(std::vector<int> axes, ResolveAxes(s, refs));
   HC_RETURN_IF_ERROR(NeedUniform(s, axes));
   const DataAxis& ax = s.axes_manager().array_axes()[axes[0]];
@@ -178,7 +170,7 @@ double Line2DRoi::length() const {
 }
 
 Result<Signal> Line2DRoi::Apply(const Signal& s, const std::vector<AxisRef>& refs) const {
-  if (!is_valid()) return NotSet();
+  if (!is_valid()) return internal::RoiNotSet();
   HC_ASSIGN_OR_RETURN(std::vector<int> axes, ResolveAxes(s, refs));
   HC_RETURN_IF_ERROR(NeedUniform(s, axes));
   if (*linewidth_ < 0) return InvalidArgument("linewidth must be positive number");
