@@ -27,17 +27,6 @@
 namespace hyperchunk::cli {
 namespace {
 
-std::vector<std::string> SplitCommas(const std::string& text) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (true) {
-    const size_t comma = text.find(',', pos);
-    out.push_back(text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
-    if (comma == std::string::npos) return out;
-    pos = comma + 1;
-  }
-}
-
 Result<double> ParseNumber(const std::string& text, const std::string& option) {
   size_t used = 0;
   double v = 0;

@@ -13,23 +13,12 @@
 #include <spdlog/logger.h>
 
 #include "command.h"
+#include "hspy_options.h"
 #include "hyperchunk/signal/navigator.h"
 #include "signal_output.h"
 
 namespace hyperchunk::cli {
 namespace {
-
-// Comma-separated items of `text` (an empty item is kept, so that it can be reported).
-std::vector<std::string> SplitCommas(const std::string& text) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (true) {
-    const size_t comma = text.find(',', pos);
-    out.push_back(text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
-    if (comma == std::string::npos) return out;
-    pos = comma + 1;
-  }
-}
 
 // --index: a plain integer is an index, a number with a decimal point or exponent a calibrated value
 // (CLI.md's index specs).

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "hyperchunk/core/status.h"
 #include "hyperchunk/store/hspy.h"
@@ -25,6 +26,9 @@ class HspyWriteFlags {
   int gzip_level_ = 4;
   bool overwrite_ = false;
 };
+
+/// The comma-separated items of `text`; an empty item is kept, so that it can be reported.
+std::vector<std::string> SplitCommas(const std::string& text);
 
 /// "16,512,992" as a Shape (positive integers).
 Result<Shape> ParseShape(const std::string& text, const std::string& option);
