@@ -13,6 +13,13 @@ void MemoryLedger::Acquire(int64_t bytes) {
   current_ += bytes;
   peak_ = std::max(peak_, current_);
 }
+bool MemoryLedger::TryAcquire(int64_t bytes, int64_t limit) {
+  std::lock_guard lock(mu_);
+  if (current_ + bytes > limit) return false;
+  current_ += bytes;
+  peak_ = std::max(peak_, current_);
+  return true;
+}
 void MemoryLedger::Release(int64_t bytes) {
   std::lock_guard lock(mu_);
   current_ -= bytes;
@@ -73,10 +80,9 @@ struct BufferPool::State {
   void Return(void* p, int64_t bytes) {
     {
       std::lock_guard lock(mu);
-      if (!closed && retained + bytes <= capacity && ledger->current() + bytes <= limit) {
+      if (!closed && retained + bytes <= capacity && ledger->TryAcquire(bytes, limit)) {
         free[bytes].push_back(p);
         retained += bytes;
-        ledger->Acquire(bytes);
         return;
       }
     }

@@ -20,6 +20,9 @@ namespace hyperchunk::internal {
 class MemoryLedger {
  public:
   void Acquire(int64_t bytes);
+  /// Acquires `bytes` only if that keeps the total within `limit`; check and add are one step, so
+  /// concurrent callers (task admission, buffers returning to the pool) cannot overshoot together.
+  bool TryAcquire(int64_t bytes, int64_t limit);
   void Release(int64_t bytes);
   int64_t current() const;
   int64_t peak() const;

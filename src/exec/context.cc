@@ -36,6 +36,8 @@ void Context::ResetMemoryStats() { ledger_->ResetPeak(); }
 
 void Context::AccountAcquire(int64_t bytes) { ledger_->Acquire(bytes); }
 
+bool Context::TryAccountAcquire(int64_t bytes) { return ledger_->TryAcquire(bytes, options_.memory_limit); }
+
 void Context::AccountRelease(int64_t bytes) { ledger_->Release(bytes); }
 
 }  // namespace hyperchunk

@@ -480,14 +480,15 @@ Status RunStage(Context& ctx, Stage& stage, StageRunner& runner, ProgressState& 
   const int64_t budget = ctx.memory_limit();
   const int threads = static_cast<int>(std::min<size_t>(static_cast<size_t>(ctx.threads()), std::max<size_t>(n, 1)));
 
-  // Reserves a task's bytes, evicting idle cached chunks when nothing else can free memory.
+  // Reserves a task's bytes (check and acquire in one step: worker threads returning buffers to the
+  // pool acquire concurrently), evicting idle cached chunks when nothing else can free memory.
   auto admit = [&](const Task& task, bool nothing_running) -> std::optional<Status> {
-    if (ctx.memory_stats().current_bytes + task.cost <= budget) return Status::Ok();
+    if (ctx.TryAccountAcquire(task.cost)) return Status::Ok();
     ctx.buffer_pool().Trim();
-    if (ctx.memory_stats().current_bytes + task.cost <= budget) return Status::Ok();
+    if (ctx.TryAccountAcquire(task.cost)) return Status::Ok();
     if (!nothing_running) return std::nullopt;
     runner.cache().EvictUnpinned();
-    if (ctx.memory_stats().current_bytes + task.cost <= budget) return Status::Ok();
+    if (ctx.TryAccountAcquire(task.cost)) return Status::Ok();
     return ResourceExhausted(fmt::format("a task needs {} but only {} of the {} memory limit is free",
                                          FormatBytes(task.cost), FormatBytes(budget - ctx.memory_stats().current_bytes),
                                          FormatBytes(budget)));
@@ -508,7 +509,6 @@ Status RunStage(Context& ctx, Stage& stage, StageRunner& runner, ProgressState& 
       if (ctx.cancel_token().cancelled()) return Cancelled("cancelled");
       auto admitted = admit(stage.tasks[i], true);
       if (!admitted->ok()) return *admitted;
-      ctx.AccountAcquire(stage.tasks[i].cost);
       HC_RETURN_IF_ERROR(run_one(i));
       progress.done_tasks += 1;
       progress.done_bytes += stage.tasks[i].source_bytes;
@@ -550,7 +550,6 @@ Status RunStage(Context& ctx, Stage& stage, StageRunner& runner, ProgressState& 
       }
       i = next++;
       running += 1;
-      ctx.AccountAcquire(stage.tasks[i].cost);
       lock.unlock();
       Status st = run_one(i);
       lock.lock();

@@ -83,6 +83,8 @@ class Context {
 
   /// Engine-internal accounting hooks (used by the executor).
   void AccountAcquire(int64_t bytes);
+  /// Acquires `bytes` only if the total stays within memory_limit() (check and add in one step).
+  bool TryAccountAcquire(int64_t bytes);
   void AccountRelease(int64_t bytes);
   /// Engine-internal: recycled chunk buffers.
   internal::BufferPool& buffer_pool() { return *pool_; }
