@@ -17,20 +17,9 @@ std::string G(const std::optional<double>& v) { return internal::RoiNumber(v); }
 // HyperSpy's _make_slices for one axis: value2index of the low end (below the axis: 0), and of the
 // high end as an exclusive stop (above the axis: size); one value gives a position.
 Result<IndexSpec> AxisRange(const DataAxis& axis, int natural, double low, std::optional<double> high) {
-  Index ilow = 0;
-  if (auto i = axis.ValueToIndex(low); i.ok()) {
-    ilow = *i;
-  } else if (!(low < axis.low_value())) {
-    return i.status().WithContext(axis.DisplayName(natural));
-  }
-  if (!high) return IndexSpec::At(ilow);
-  Index ihigh = axis.size;
-  if (auto i = axis.ValueToIndex(*high); i.ok()) {
-    ihigh = *i;
-  } else if (!(*high > axis.high_value())) {
-    return i.status().WithContext(axis.DisplayName(natural));
-  }
-  return IndexSpec::Range(AxisPosition(ilow), AxisPosition(ihigh));
+  HC_ASSIGN_OR_RETURN(auto bounds, internal::RoiIndexRange(axis, natural, low, high));
+  if (!high) return IndexSpec::At(bounds.first);
+  return IndexSpec::Range(AxisPosition(bounds.first), AxisPosition(bounds.second));
 }
 
 // Slices `s` with one spec per natural axis: navigation specs through Inav, then signal specs
@@ -212,6 +201,24 @@ std::string RoiNumber(const std::optional<double>& v) {
   char buf[64];
   std::snprintf(buf, sizeof(buf), "%G", *v);
   return buf;
+}
+
+Result<std::pair<Index, Index>> RoiIndexRange(const DataAxis& axis, int natural, double low,
+                                              std::optional<double> high) {
+  Index ilow = 0;
+  if (auto i = axis.ValueToIndex(low); i.ok()) {
+    ilow = *i;
+  } else if (!(low < axis.low_value())) {
+    return i.status().WithContext(axis.DisplayName(natural));
+  }
+  if (!high) return std::make_pair(ilow, ilow + 1);
+  Index ihigh = axis.size;
+  if (auto i = axis.ValueToIndex(*high); i.ok()) {
+    ihigh = *i;
+  } else if (!(*high > axis.high_value())) {
+    return i.status().WithContext(axis.DisplayName(natural));
+  }
+  return std::make_pair(ilow, ihigh);
 }
 
 Status RoiNotSet() {

@@ -21,16 +21,6 @@ Status NeedUniform(const Signal& s, const std::vector<int>& axes) {
   return Status::Ok();
 }
 
-// HyperSpy's index rule for a range [low, high) on one axis (as RectangularROI).
-Result<std::pair<Index, Index>> IndexRange(const DataAxis& axis, double low, double high) {
-  Index ilow = 0, ihigh = axis.size;
-  if (auto i = axis.ValueToIndex(low); i.ok()) ilow = *i;
-  else if (!(low < axis.low_value())) return i.status();
-  if (auto i = axis.ValueToIndex(high); i.ok()) ihigh = *i;
-  else if (!(high > axis.high_value())) return i.status();
-  return std::make_pair(ilow, std::max(ilow, ihigh));
-}
-
 // numpy.linspace(start, stop, num).
 std::vector<double> Linspace(double start, double stop, Index num) {
   std::vector<double> v(static_cast<size_t>(std::max<Index>(num, 0)));
@@ -82,8 +72,10 @@ Result<CircleRoi::Box2> CircleRoi::Cut(const Signal& s, const std::vector<AxisRe
   // HyperSpy centres the box half a pixel (plus a hair) up, then takes [c - r, c + r] per axis.
   const double cx = *cx_ + 0.5001 * ax.scale;
   const double cy = *cy_ + 0.5001 * ay.scale;
-  HC_ASSIGN_OR_RETURN(auto xr, IndexRange(ax, cx - *r_, cx + *r_));
-  HC_ASSIGN_OR_RETURN(auto yr, IndexRange(ay, cy - *r_, cy + *r_));
+  HC_ASSIGN_OR_RETURN(auto xr, internal::RoiIndexRange(ax, s.axes_manager().NaturalIndex(axes[0]), cx - *r_, cx + *r_));
+  xr.second = std::max(xr.first, xr.second);
+  HC_ASSIGN_OR_RETURN(auto yr, internal::RoiIndexRange(ay, s.axes_manager().NaturalIndex(axes[1]), cy - *r_, cy + *r_));
+  yr.second = std::max(yr.first, yr.second);
   Box2 box;
   box.axes = axes;
   const AxesManager& am = s.axes_manager();
