@@ -73,6 +73,7 @@ class SourceNode final : public Node {
   std::string Label() const override { return source_->name(); }
   Index TaskCount() const override { return chunks().num_chunks() + 1; }
   const ChunkSource& source() const { return *source_; }
+  const std::shared_ptr<const ChunkSource>& shared_source() const { return source_; }
 
  private:
   std::shared_ptr<const ChunkSource> source_;

@@ -173,7 +173,7 @@ int RunParsed(const GlobalOptions& globals, Entry& entry) {
   if (!globals.graph_path.empty()) {
     if (const Status graph_ok = CheckGraphPath(globals.graph_path); !graph_ok.ok()) return Report(graph_ok, false);
   }
-  const std::unique_ptr<Context> context = MakeContext(globals);
+  const std::unique_ptr<Context> context = MakeContext(globals, entry.command->ReusesChunks());
   Env env(*context, globals);
   Status status;
   {

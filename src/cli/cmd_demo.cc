@@ -27,6 +27,7 @@
 #include "hyperchunk/core/format.h"
 #include "hyperchunk/eds/eds_signal.h"
 #include "hyperchunk/exec/compute.h"
+#include "hyperchunk/roi/interactive.h"
 #include "hyperchunk/roi/roi.h"
 #include "hyperchunk/signal/navigator.h"
 #include "signal_output.h"
@@ -166,6 +167,8 @@ class DemoCommand final : public Command {
         "  hyperchunk --log-level info demo         # also HyperSpy's INFO lines (Using index: [307], ...)\n"
         "  hyperchunk demo --graph plan.svg         # also draws the one-pass task graph (needs Graphviz)");
   }
+
+  bool ReusesChunks() const override { return true; }  // the ROI section moves its ROI
 
   Status Run(CommandEnv& env) override {
     out_ = env.out();
@@ -361,7 +364,31 @@ class DemoCommand final : public Command {
     HC_RETURN_IF_ERROR(ComputeStep(env, "6. roi(s).sum()", {&roi_spectrum_}));
     fmt::print(out_, "   >>> s_roi_sum\n   {}\n", roi_spectrum_.Repr());
     PrintTime();
-    fmt::print(out_, "\n");
+    return MoveRoi(roi);
+  }
+
+  /// 6 (cont.). The ROI as the viewer uses it: an output that recomputes when the ROI moves, here
+  /// by one pixel; the chunks come from the Context's chunk cache.
+  Status MoveRoi(const RectangularRoi& placed) {
+    auto roi = std::make_shared<RectangularRoi>(placed);
+    HC_ASSIGN_OR_RETURN(auto sum, InteractiveRoi(roi, s_, [](const Signal& cut) { return cut.Sum(); }));
+    const double step = s_.axes_manager()[0].scale;
+    fmt::print(out_,
+               "   >>> s_roi_sum = hs.interactive(roi.interactive(s).sum, ...)   # recomputed when the ROI moves\n"
+               "   >>> roi.x += {:g}   # one pixel\n",
+               step);
+    const ChunkCacheStats before = s_.context().chunk_cache_stats();
+    const auto start = Clock::now();
+    if (!roi->MoveTo(*roi->left() + step, *roi->top())) return Internal("the demo's ROI could not move");
+    HC_RETURN_IF_ERROR(sum->last_status());
+    const ChunkCacheStats after = s_.context().chunk_cache_stats();
+    const int64_t reused = after.hits - before.hits, read = after.misses - before.misses;
+    steps_.push_back(
+        {"6. ROI moved by one pixel", SecondsSince(start),
+         fmt::format("{} chunk{} ({} from the chunk cache)", reused + read, reused + read == 1 ? "" : "s", reused)});
+    fmt::print(out_, "   {}\n", sum->out().Repr());
+    fmt::print(out_, "   [{}; {} chunk{} reused from the chunk cache, {} read]\n\n",
+               FormatDuration(steps_.back().seconds), reused, reused == 1 ? "" : "s", read);
     return Status::Ok();
   }
 
@@ -385,11 +412,15 @@ class DemoCommand final : public Command {
     for (const Signal* signal : signals) arrays.push_back(signal->data());
     HC_ASSIGN_OR_RETURN(const PlanInfo plan, Explain(env.context(), arrays));
     std::fflush(out_);  // the progress bar (stderr) comes next
+    const int64_t hits_before = env.context().chunk_cache_stats().hits;
     const auto start = Clock::now();
     HC_RETURN_IF_ERROR(ComputeTogether(signals));
-    steps_.push_back({std::move(step), SecondsSince(start),
-                      fmt::format("{} ({} chunk{})", FormatBytes(plan.source_bytes), plan.source_chunks,
-                                  plan.source_chunks == 1 ? "" : "s")});
+    const double seconds = SecondsSince(start);
+    const int64_t cached = env.context().chunk_cache_stats().hits - hits_before;
+    steps_.push_back({std::move(step), seconds,
+                      fmt::format("{} ({} chunk{}{})", FormatBytes(plan.source_bytes), plan.source_chunks,
+                                  plan.source_chunks == 1 ? "" : "s",
+                                  cached > 0 ? fmt::format("; {} from the chunk cache", cached) : "")});
     return Status::Ok();
   }
 

@@ -46,6 +46,10 @@ class Command {
   virtual Status Validate() { return Status::Ok(); }
   /// Does the work; an error is a failure (exit code 1), Cancelled is exit code 130.
   virtual Status Run(CommandEnv& env) = 0;
+  /// Whether later computations of the command reuse chunks of earlier ones, so the Context keeps
+  /// its chunk cache. Most commands compute once and exit: for them a kept chunk is only memory
+  /// the next chunk cannot reuse, and the cache is off.
+  virtual bool ReusesChunks() const { return false; }
 };
 
 /// A command's name, its line in `hyperchunk --help`, and its maker.

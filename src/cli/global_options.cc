@@ -112,8 +112,9 @@ std::shared_ptr<spdlog::logger> MakeLogger(spdlog::level::level_enum level) {
   return logger;
 }
 
-std::unique_ptr<Context> MakeContext(const GlobalOptions& options) {
+std::unique_ptr<Context> MakeContext(const GlobalOptions& options, bool chunk_cache) {
   ContextOptions context_options;
+  if (!chunk_cache) context_options.chunk_cache_bytes = 0;
   context_options.threads = options.threads;
   context_options.memory_limit = options.memory_limit;
   context_options.logger = MakeLogger(options.log_level);

@@ -37,7 +37,7 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options);
 std::shared_ptr<spdlog::logger> MakeLogger(spdlog::level::level_enum level);
 
 /// A Context configured by `options`: threads, memory limit, logger, and a progress bar on stderr
-/// following ProgressMode.
-std::unique_ptr<Context> MakeContext(const GlobalOptions& options);
+/// following ProgressMode; its chunk cache on (the default budget) or off.
+std::unique_ptr<Context> MakeContext(const GlobalOptions& options, bool chunk_cache);
 
 }  // namespace hyperchunk::cli

@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "exec/buffer_pool.h"
+#include "exec/chunk_cache.h"
 #include "hyperchunk/core/format.h"
 
 namespace hyperchunk::internal {
@@ -33,18 +34,22 @@ struct CachedChunk {
 // Source chunks of one stage, kept while tasks still need them (uses counted by the planner).
 class ChunkCache {
  public:
-  ChunkCache(Context& ctx, const std::unordered_map<ChunkKey, ChunkRead, ChunkKeyHash>& reads) : ctx_(ctx) {
+  // Whole chunks go on to the Context's chunk cache when the stage is done with them, if they
+  // all fit in its budget (a pass over more than that would only flush it).
+  ChunkCache(Context& ctx, const std::unordered_map<ChunkKey, ChunkRead, ChunkKeyHash>& reads)
+      : ctx_(ctx), shared_(ctx.chunk_cache()) {
+    Index whole_bytes = 0;
     for (const auto& [k, read] : reads) {
       Entry& e = entries_[k];
       e.remaining = read.uses;
       e.box = read.box;
       e.partial = read.partial;
+      if (!read.partial) whole_bytes += read.bytes;
     }
+    keep_ = shared_.budget() > 0 && whole_bytes <= shared_.budget();
   }
   ~ChunkCache() {
-    for (auto& [k, e] : entries_) {
-      if (e.ready) ctx_.AccountRelease(e.bytes);
-    }
+    for (auto& [k, e] : entries_) Drop(k, e, /*offer=*/false);
   }
 
   void Pin(const std::vector<ChunkKey>& keys) {
@@ -59,7 +64,7 @@ class ChunkCache {
       Entry& e = entries_[k];
       e.pins -= 1;
       e.remaining -= 1;
-      if (e.remaining <= 0 && e.pins <= 0) Drop(e);
+      if (e.remaining <= 0 && e.pins <= 0) Drop(k, e, keep_);
     }
   }
 
@@ -70,7 +75,7 @@ class ChunkCache {
     for (auto& [k, e] : entries_) {
       if (e.ready && e.pins <= 0) {
         freed += e.bytes;
-        Drop(e);
+        Drop(k, e, /*offer=*/false);
         evictions_ += 1;
       }
     }
@@ -85,6 +90,16 @@ class ChunkCache {
     const ChunkIndex c = grid.Unravel(key.linear);
     if (e.box.rank() != grid.rank()) e.box = grid.ChunkBox(c);  // not in the plan: the whole chunk
     if (e.ready) return CachedChunk{e.data, e.box};
+    if (auto held = shared_.Find(key.source->shared_source(), key.linear)) {
+      // Cached by an earlier computation: the whole chunk, pinned while this stage holds it.
+      e.data = held.data();
+      e.box = grid.ChunkBox(c);
+      e.handle = std::move(held);
+      e.ready = true;
+      e.bytes = 0;  // accounted by the chunk cache
+      hits_ += 1;
+      return CachedChunk{e.data, e.box};
+    }
     e.loading = true;
     const Box box = e.box;
     const bool partial = e.partial;
@@ -113,6 +128,7 @@ class ChunkCache {
 
   int64_t reloads() const { return reloads_; }
   int64_t evictions() const { return evictions_; }
+  int64_t hits() const { return hits_; }
 
  private:
   struct Entry {
@@ -125,21 +141,33 @@ class ChunkCache {
     int loads = 0;
     bool ready = false;
     bool loading = false;
+    SharedChunkCache::Handle handle;  ///< set when the chunk came from the Context's cache
   };
-  void Drop(Entry& e) {
+  // The stage is done with a chunk: unpin it (taken from the chunk cache), hand it to the chunk
+  // cache (`offer`: a whole chunk read by this stage; the cache takes over its bytes) or free it.
+  void Drop(const ChunkKey& k, Entry& e, bool offer) {
     if (!e.ready) return;
-    ctx_.AccountRelease(e.bytes);
+    if (e.handle) {
+      e.handle.Reset();
+    } else if (offer && !e.partial && e.bytes > 0) {
+      shared_.Offer(k.source->shared_source(), k.linear, std::move(e.data), e.bytes);
+    } else {
+      ctx_.AccountRelease(e.bytes);
+    }
     e.data = NdArray();
     e.ready = false;
     e.bytes = 0;
   }
 
   Context& ctx_;
+  SharedChunkCache& shared_;
+  bool keep_ = false;
   std::mutex mu_;
   std::condition_variable cv_;
   std::unordered_map<ChunkKey, Entry, ChunkKeyHash> entries_;
   int64_t reloads_ = 0;
   int64_t evictions_ = 0;
+  int64_t hits_ = 0;
 };
 
 // Folds partial states of one output chunk in sequence order.
@@ -486,6 +514,8 @@ Status RunStage(Context& ctx, Stage& stage, StageRunner& runner, ProgressState& 
     if (ctx.TryAccountAcquire(task.cost)) return Status::Ok();
     ctx.buffer_pool().Trim();
     if (ctx.TryAccountAcquire(task.cost)) return Status::Ok();
+    ctx.chunk_cache().Evict(task.cost);
+    if (ctx.TryAccountAcquire(task.cost)) return Status::Ok();
     if (!nothing_running) return std::nullopt;
     runner.cache().EvictUnpinned();
     if (ctx.TryAccountAcquire(task.cost)) return Status::Ok();
@@ -610,6 +640,12 @@ Result<std::vector<NdArray>> ExecutePlan(Context& ctx, Plan& plan, const ChunkSi
       if (t.streaming) continue;
       out_bytes += NumElements(t.node->shape()) * ItemSize(t.node->dtype());
       if (t.is_reduce) out_bytes += NumElements(t.node->shape()) * t.reducer->state_item_bytes();
+    }
+    // Outputs are reserved outright (the planner checked they fit the limit); cached chunks make
+    // room for them first.
+    if (const int64_t over = ctx.memory_stats().current_bytes + out_bytes - ctx.memory_limit(); over > 0) {
+      ctx.buffer_pool().Trim();
+      ctx.chunk_cache().Evict(over);
     }
     ctx.AccountAcquire(out_bytes);
     reserved += out_bytes;

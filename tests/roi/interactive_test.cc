@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "testing/sources.h"
+
 namespace hyperchunk {
 namespace {
 
@@ -130,6 +132,38 @@ TEST(Interactive, MovesGiveTheSameSumsAsFreshComputations) {
   EXPECT_EQ((*rect_sum)->computations(), 1 + static_cast<int>(moves.size()) + 1);
   EXPECT_EQ((*ring_sum)->computations(), 1 + static_cast<int>(moves.size()) + 2);
   EXPECT_EQ((*map)->computations(), 1 + 2 * static_cast<int>(moves.size()));
+}
+
+// On data read from a source, moving the ROI within the chunks it already covers reads nothing:
+// the chunks come from the Context's chunk cache, and the sums are those of fresh computations.
+TEST(Interactive, MovesReuseCachedChunks) {
+  std::vector<double> flat(16 * 16 * 20);
+  for (size_t i = 0; i < flat.size(); ++i) flat[i] = static_cast<double>((i * 7) % 101) + 0.25;
+  const NdArray data = NdArray::FromVector(flat, {16, 16, 20});
+  auto source = std::make_shared<test::CountingSource>(data, ChunkGrid::Regular({16, 16, 20}, {8, 8, 20}));
+  ContextOptions o;
+  o.threads = 2;
+  auto ctx = std::make_shared<Context>(o);
+  auto s = Signal::Create(Array::FromSource(source),
+                          {DataAxis::Uniform(16, 1.0, 0.0, {}, {}, true), DataAxis::Uniform(16, 1.0, 0.0, {}, {}, true),
+                           DataAxis::Uniform(20)},
+                          {}, true, ctx);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  auto roi = std::make_shared<RectangularRoi>(*RectangularRoi::Create(1, 1, 4, 4));
+  auto sum = InteractiveRoi(roi, *s, [](const Signal& c) { return c.Sum(); });
+  ASSERT_TRUE(sum.ok()) << sum.status().ToString();
+  EXPECT_EQ(source->total_reads(), 1);  // chunk (0, 0)
+  for (const auto& [x, y] : std::vector<std::pair<double, double>>{{2, 1}, {2, 2}, {4, 3}, {1, 1}}) {
+    ASSERT_TRUE(roi->MoveTo(x, y));
+    EXPECT_EQ(source->total_reads(), 1) << "moved to " << x << ", " << y;
+    ExpectSame((*sum)->out(), *RectangularRoi::Create(x, y, x + 3, y + 3)->Apply(*s)->Sum(), "moved");
+  }
+  ASSERT_TRUE(roi->MoveTo(6, 6));  // into chunks (0, 1), (1, 0) and (1, 1): those are read once
+  EXPECT_EQ(source->total_reads(), 4);
+  ASSERT_TRUE(roi->MoveTo(7, 6));
+  EXPECT_EQ(source->total_reads(), 4);
+  EXPECT_GE(ctx->chunk_cache_stats().hits, 6);
+  EXPECT_EQ(ctx->chunk_cache_stats().pinned, 0);
 }
 
 TEST(Interactive, FailedRecomputeKeepsThePreviousResult) {

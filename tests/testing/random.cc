@@ -101,6 +101,10 @@ ContextOptions TestContextOptions(int threads) {
   return options;
 }
 
+int64_t HeldBeyondChunkCache(const Context& ctx) {
+  return ctx.memory_stats().current_bytes - ctx.chunk_cache_stats().bytes;
+}
+
 Context& SharedContext(int threads) {
   static std::mutex mutex;
   static std::map<int, std::unique_ptr<Context>> contexts;

@@ -32,6 +32,8 @@ uint64_t BaseSeed();
 bool TortureMode();
 /// Options for a test Context: `threads`, and the torture settings when TortureMode().
 ContextOptions TestContextOptions(int threads);
+/// Bytes the Context holds beyond its chunk cache (0 once every computation is done).
+int64_t HeldBeyondChunkCache(const Context& ctx);
 /// One shared Context per thread count, made on first use (tests of one program run one at a time).
 Context& SharedContext(int threads);
 /// The thread counts the randomized suites cycle through: 1 (inline), 2 and 4.
