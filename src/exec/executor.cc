@@ -22,6 +22,11 @@ namespace {
 // Per running task: bytes its reservation handed over to the cache or to pending partials.
 struct TaskScratch {
   Index transferred = 0;
+  // The last tile read of a streamed chunk: the units of a task walk the same tiles, so each
+  // tile's part is read once and serves all of them.
+  const SourceNode* tile_source = nullptr;
+  Box tile_box;
+  NdArray tile;
 };
 
 // What the cache holds of a source chunk: the values of `box` (source coordinates) — the whole
@@ -44,7 +49,8 @@ class ChunkCache {
       e.remaining = read.uses;
       e.box = read.box;
       e.partial = read.partial;
-      if (!read.partial) whole_bytes += read.bytes;
+      e.streamed = read.streamed;
+      if (!read.partial && !read.streamed) whole_bytes += read.bytes;
     }
     keep_ = shared_.budget() > 0 && whole_bytes <= shared_.budget();
   }
@@ -80,6 +86,31 @@ class ChunkCache {
       }
     }
     return freed;
+  }
+
+  // Whether the stage reads the chunk tile by tile (ChunkRead::streamed) instead of holding it.
+  bool Streamed(const ChunkKey& key) {
+    std::lock_guard lock(mu_);  // Get may add entries for chunks the plan did not list
+    auto it = entries_.find(key);
+    return it != entries_.end() && it->second.streamed;
+  }
+
+  // `box` (source coordinates, inside one chunk) of a streamed chunk, read from storage now — or
+  // the tile the task read last, when it is the same.
+  Result<NdArray> ReadStreamed(const ChunkKey& key, const Box& box, TaskScratch& scratch) {
+    if (scratch.tile_source == key.source && scratch.tile_box == box) return scratch.tile;
+    const ChunkGrid& grid = key.source->chunks();
+    const ChunkIndex c = grid.Unravel(key.linear);
+    const Box part = Relative(box, grid.ChunkBox(c));
+    NdArray data = ctx_.buffer_pool().Allocate(key.source->dtype(), box.shape());
+    Status st = key.source->source().ReadChunkBox(c, part, data);
+    if (!st.ok())
+      return st.WithContext(fmt::format("reading {} of chunk {} of {}", part.ToString(), ShapeToString(c),
+                                        key.source->source().name()));
+    scratch.tile_source = key.source;
+    scratch.tile_box = box;
+    scratch.tile = data;
+    return data;
   }
 
   Result<CachedChunk> Get(const ChunkKey& key, TaskScratch& scratch) {
@@ -135,6 +166,7 @@ class ChunkCache {
     NdArray data;
     Box box;  ///< what is (or will be) held, source coordinates
     bool partial = false;
+    bool streamed = false;  ///< never held: read tile by tile (ReadStreamed)
     Index bytes = 0;
     int remaining = 0;
     int pins = 0;
@@ -450,7 +482,9 @@ class StageRunner {
     std::vector<Index> first, last;
     grid.Overlapping(box, first, last);
     if (first == last) {
-      HC_ASSIGN_OR_RETURN(CachedChunk chunk, cache_.Get(ChunkKey{&node, grid.Ravel(first)}, scratch));
+      const ChunkKey key{&node, grid.Ravel(first)};
+      if (cache_.Streamed(key)) return cache_.ReadStreamed(key, box, scratch);
+      HC_ASSIGN_OR_RETURN(CachedChunk chunk, cache_.Get(key, scratch));
       if (box == chunk.box) return chunk.data;
       HC_RETURN_IF_ERROR(CheckHeld(node, first, chunk.box, box));
       const Box part = Relative(box, chunk.box);
@@ -463,7 +497,15 @@ class StageRunner {
     Status st;
     ForEachChunkIn(grid, first, last, [&](const ChunkIndex& c) {
       if (!st.ok()) return;
-      auto chunk = cache_.Get(ChunkKey{&node, grid.Ravel(c)}, scratch);
+      const ChunkKey key{&node, grid.Ravel(c)};
+      if (cache_.Streamed(key)) {
+        const Box common = Intersect(grid.ChunkBox(c), box);
+        auto part = cache_.ReadStreamed(key, common, scratch);
+        if (part.ok()) CopyBox(*part, Box::Full(part->shape()), out, Relative(common, box));
+        else st = part.status();
+        return;
+      }
+      auto chunk = cache_.Get(key, scratch);
       if (!chunk.ok()) {
         st = chunk.status();
         return;

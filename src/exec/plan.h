@@ -68,9 +68,17 @@ struct ChunkRead {
   /// units pull less than the chunk — the bounding box of everything they pull from it.
   Box box;
   bool partial = false;  ///< read with ChunkSource::ReadChunkBox
-  int uses = 0;          ///< tasks touching the chunk
-  Index bytes = 0;       ///< decoded bytes of `box`
+  /// Never held whole: its one task reads each tile's part straight from storage (ReadChunkBox)
+  /// and reduces it while it is in the CPU's cache. For large chunks of sources that read partially
+  /// (uncompressed storage), touched by one task whose units walk the same tiles.
+  bool streamed = false;
+  int uses = 0;     ///< tasks touching the chunk
+  Index bytes = 0;  ///< decoded bytes of `box`
 };
+
+/// Chunks at least this many tiles large are streamed when they can be (ChunkRead::streamed):
+/// smaller ones stay in the CPU's last-level cache between the read and the tiles anyway.
+inline constexpr Index kStreamMinTiles = 16;
 
 struct Stage {
   std::vector<Target> targets;

@@ -350,6 +350,29 @@ Result<Plan> BuildPlan(const std::vector<NodePtr>& outputs, int64_t tile_bytes, 
       task.cost = chunk_bytes + temporaries + partials;
       plan.info.max_task_bytes = std::max(plan.info.max_task_bytes, task.cost);
     }
+    // Large chunks read partially and needed by one task whose units all walk the same tiles are
+    // streamed: each tile's part is read when the tile is processed, so the bytes go from the page
+    // cache through the CPU's cache once, instead of being copied into a chunk buffer in memory
+    // and read back from there.
+    for (const auto& task : tasks) {
+      if (task.units.empty()) continue;
+      const Unit& first = task.units.front();
+      const Target& ft = stage.targets[static_cast<size_t>(first.target)];
+      bool one_walk = ft.splittable;
+      for (const auto& u : task.units) {
+        const Target& t = stage.targets[static_cast<size_t>(u.target)];
+        one_walk = one_walk && u.box == first.box && t.splittable && t.tile_elements == ft.tile_elements;
+      }
+      if (!one_walk) continue;
+      for (const auto& k : task.chunks) {
+        ChunkRead& read = stage.chunk_reads.at(k);
+        const ChunkIndex c = k.source->chunks().Unravel(k.linear);
+        if (read.uses == 1 && read.bytes >= kStreamMinTiles * tile_bytes && k.source->source().CanReadPartial(c)) {
+          read.streamed = true;
+          plan.info.streamed_chunk_reads += 1;
+        }
+      }
+    }
     plan.info.tasks += static_cast<int64_t>(tasks.size());
     stage.tasks = std::move(tasks);
     for (const auto& t : stage.targets) {

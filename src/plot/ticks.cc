@@ -17,8 +17,10 @@ constexpr int kMaxDecimals = 12;
 // Decimals needed to write multiples of `step` exactly.
 int DecimalsFor(double step) {
   for (int decimals = 0; decimals < kMaxDecimals; ++decimals) {
+    // A whole number of units of the last decimal (relative tolerance: a step far below 1, say
+    // 1e-6, is not "0 decimals" just because it is close to the integer 0).
     const double scaled = step * std::pow(10.0, decimals);
-    if (std::abs(scaled - std::round(scaled)) <= 1e-6 * std::max(1.0, std::abs(scaled))) return decimals;
+    if (std::round(scaled) != 0 && std::abs(scaled - std::round(scaled)) <= 1e-6 * std::abs(scaled)) return decimals;
   }
   return kMaxDecimals;
 }
