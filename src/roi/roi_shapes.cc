@@ -207,7 +207,9 @@ Result<Signal> Line2DRoi::Apply(const Signal& s, const std::vector<AxisRef>& ref
       }
     }
   }
-  // Only the pixels' bounding box is read.
+  // Only bands along the line are read: the sampled pixels grouped by kBandRows rows of axes[0],
+  // each band the box of its pixels. A diagonal across the navigator reads about a line's width
+  // of pixels, not the bounding box (the whole dataset); all bands are computed in one pass.
   const Shape& shape = s.shape();
   const size_t rank = shape.size();
   Shape rest_shape;
@@ -219,30 +221,51 @@ Result<Signal> Line2DRoi::Apply(const Signal& s, const std::vector<AxisRef>& ref
   const DType out_dtype = integer_input ? DType::kFloat64 : s.dtype();
   std::vector<double> profile(static_cast<size_t>(npoints * rest), 0.0);
   if (hi0 >= 0) {
-    std::vector<IndexSpec> per_natural(am.size(), IndexSpec::All());
-    per_natural[am.NaturalIndex(axes[0])] = IndexSpec::Range(AxisPosition(lo0), AxisPosition(hi0 + 1));
-    per_natural[am.NaturalIndex(axes[1])] = IndexSpec::Range(AxisPosition(lo1), AxisPosition(hi1 + 1));
+    constexpr Index kBandRows = 16;
+    struct Band {
+      Index r0 = 0, r1 = -1, c0 = 0, c1 = -1;  // rows and columns of its pixels (inclusive)
+      Signal box;
+      NdArray values;
+      std::vector<Index> stride;        // of `values`, array order
+      std::vector<Index> rest_offsets;  // of every `rest` element in `values`
+    };
+    std::vector<Band> bands(static_cast<size_t>((hi0 - lo0) / kBandRows + 1));
+    for (auto& b : bands) b.r0 = n0, b.c0 = n1;
+    for (size_t k = 0; k < i0s.size(); ++k) {
+      if (i0s[k] < 0) continue;
+      Band& b = bands[static_cast<size_t>((i0s[k] - lo0) / kBandRows)];
+      b.r0 = std::min(b.r0, i0s[k]), b.r1 = std::max(b.r1, i0s[k]);
+      b.c0 = std::min(b.c0, i1s[k]), b.c1 = std::max(b.c1, i1s[k]);
+    }
     const int nav_dim = am.navigation_dimension();
-    Signal box = s;
-    if (a0.navigate || a1.navigate) {
-      HC_ASSIGN_OR_RETURN(box, box.Inav({per_natural.begin(), per_natural.begin() + nav_dim}));
+    std::vector<Signal*> to_compute;
+    for (Band& b : bands) {
+      if (b.r1 < 0) continue;
+      std::vector<IndexSpec> per_natural(am.size(), IndexSpec::All());
+      per_natural[am.NaturalIndex(axes[0])] = IndexSpec::Range(AxisPosition(b.r0), AxisPosition(b.r1 + 1));
+      per_natural[am.NaturalIndex(axes[1])] = IndexSpec::Range(AxisPosition(b.c0), AxisPosition(b.c1 + 1));
+      b.box = s;
+      if (a0.navigate || a1.navigate) {
+        HC_ASSIGN_OR_RETURN(b.box, b.box.Inav({per_natural.begin(), per_natural.begin() + nav_dim}));
+      }
+      if (!a0.navigate || !a1.navigate) {
+        HC_ASSIGN_OR_RETURN(b.box, b.box.Isig({per_natural.begin() + nav_dim, per_natural.end()}));
+      }
+      to_compute.push_back(&b.box);
     }
-    if (!a0.navigate || !a1.navigate) {
-      HC_ASSIGN_OR_RETURN(box, box.Isig({per_natural.begin() + nav_dim, per_natural.end()}));
-    }
-    HC_ASSIGN_OR_RETURN(NdArray values, box.Values());
-    const Shape& bs = values.shape();
-    // Strides of the box in array order.
-    std::vector<Index> stride(rank, 1);
-    for (size_t d = rank - 1; d-- > 0;) stride[d] = stride[d + 1] * bs[d + 1];
-    // Offsets of every `rest` element (the other dimensions, in array order).
-    std::vector<Index> rest_offsets(static_cast<size_t>(rest), 0);
-    {
+    HC_RETURN_IF_ERROR(ComputeTogether(to_compute));
+    for (Band& b : bands) {
+      if (b.r1 < 0) continue;
+      HC_ASSIGN_OR_RETURN(b.values, b.box.Values());
+      const Shape& bs = b.values.shape();
+      b.stride.assign(rank, 1);
+      for (size_t d = rank - 1; d-- > 0;) b.stride[d] = b.stride[d + 1] * bs[d + 1];
+      b.rest_offsets.assign(static_cast<size_t>(rest), 0);
       std::vector<Index> pos(rank, 0);
       for (Index r = 0; r < rest; ++r) {
         Index off = 0;
-        for (size_t d = 0; d < rank; ++d) off += pos[d] * stride[d];
-        rest_offsets[r] = off;
+        for (size_t d = 0; d < rank; ++d) off += pos[d] * b.stride[d];
+        b.rest_offsets[static_cast<size_t>(r)] = off;
         for (size_t d = rank; d-- > 0;) {
           if (static_cast<int>(d) == axes[0] || static_cast<int>(d) == axes[1]) continue;
           if (++pos[d] < bs[d]) break;
@@ -258,8 +281,11 @@ Result<Signal> Line2DRoi::Apply(const Signal& s, const std::vector<AxisRef>& ref
         for (Index w = 0; w < width; ++w) {
           const Index i0 = i0s[k * width + w], i1 = i1s[k * width + w];
           double v = 0;
-          if (i0 >= 0)
-            v = values.GetAsDouble(rest_offsets[r] + (i0 - lo0) * stride[axes[0]] + (i1 - lo1) * stride[axes[1]]);
+          if (i0 >= 0) {
+            const Band& b = bands[static_cast<size_t>((i0 - lo0) / kBandRows)];
+            v = b.values.GetAsDouble(b.rest_offsets[static_cast<size_t>(r)] + (i0 - b.r0) * b.stride[axes[0]] +
+                                     (i1 - b.c0) * b.stride[axes[1]]);
+          }
           sum += v;
           sum32 += static_cast<float>(v);
         }

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "testing/sources.h"
+
 namespace hyperchunk {
 namespace {
 
@@ -124,6 +126,40 @@ TEST(Roi, CircleMasksOutsideTheRingWithNaN) {
     EXPECT_EQ(mask->shape(), (Shape{4, 4}));
     for (int k = 0; k < 16; ++k) EXPECT_EQ(mask->Values()->GetAsDouble(k) != 0, expected[k] == 0);
   }
+}
+
+// A line across the whole navigator reads bands along the line, not its bounding box (the whole
+// dataset), and samples the pixels HyperSpy samples (nearest pixel of each linspace point).
+TEST(Roi, LongLineReadsOnlyBandsAlongIt) {
+  constexpr Index kN = 96, kC = 16;
+  std::vector<double> flat(static_cast<size_t>(kN * kN * kC));
+  for (size_t i = 0; i < flat.size(); ++i) flat[i] = static_cast<double>(i % 1009) * 0.5;
+  const NdArray data = NdArray::FromVector(flat, {kN, kN, kC});
+  auto source = std::make_shared<test::CountingSource>(data, ChunkGrid::Regular({kN, kN, kC}, {16, kN, kC}));
+  source->set_partial_reads(true);
+  auto s = Signal::Create(Array::FromSource(source),
+                          {DataAxis::Uniform(kN, 1.0, 0.0, std::string("y"), {}, true),
+                           DataAxis::Uniform(kN, 1.0, 0.0, std::string("x"), {}, true), DataAxis::Uniform(kC)},
+                          {}, true, Ctx());
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  const Line2DRoi line(0, 0, kN - 1, kN - 1, 0);  // x1, y1, x2, y2, linewidth
+  auto p = line.Apply(*s);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  auto v = p->Values();
+  ASSERT_TRUE(v.ok());
+  const Index npoints = static_cast<Index>(std::ceil(std::hypot(kN - 1.0, kN - 1.0) + 1));
+  ASSERT_EQ(v->shape(), (Shape{npoints, kC}));
+  for (Index k = 0; k < npoints; ++k) {
+    const double t = static_cast<double>(kN - 1) * static_cast<double>(k) / static_cast<double>(npoints - 1);
+    const Index pixel = static_cast<Index>(std::floor(t + 0.5));
+    for (Index c = 0; c < kC; ++c) {
+      ASSERT_EQ(v->GetAsDouble(k * kC + c), flat[static_cast<size_t>((pixel * kN + pixel) * kC + c)])
+          << "point " << k << " channel " << c;
+    }
+  }
+  // 6 bands of 16 rows, each about 16 x 17 pixels (one per chunk here: a chunk is read as the box
+  // of all the stage pulls from it): under a fifth of the data, where the bounding box is all of it.
+  EXPECT_LT(source->total_bytes_read(), data.nbytes() / 5) << source->total_bytes_read() << " of " << data.nbytes();
 }
 
 TEST(Roi, LineProfilesMatchHyperSpy) {
