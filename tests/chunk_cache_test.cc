@@ -38,6 +38,7 @@ constexpr int64_t kChunkBytes = 8 * 8 * 32 * 8;
 Context MakeContext(int threads, int64_t cache_bytes, int64_t memory_limit = 64 * kMiB) {
   ContextOptions options = test::TestContextOptions(threads);
   options.memory_limit = memory_limit;
+  options.tile_bytes = ContextOptions{}.tile_bytes;  // chunks too small to be streamed, even in torture runs
   options.chunk_cache_bytes = cache_bytes;
   return Context(options);
 }

@@ -280,8 +280,12 @@ TEST(MemoryBudget, PartialReadsRunWithinTheirStatedRequirement) {
                           << "), " << threads << " threads: " << got.status().ToString();
     EXPECT_LE(tight.memory_stats().peak_bytes, info.required_bytes);
     EXPECT_EQ(test::HeldBeyondChunkCache(tight), 0);
-    EXPECT_EQ(source->total_bytes_read(), info.read_bytes);
-    for (Index linear = 0; linear < grid.num_chunks(); ++linear) EXPECT_LE(source->reads(grid.Unravel(linear)), 1);
+    if (info.streamed_chunk_reads == 0) {
+      EXPECT_EQ(source->total_bytes_read(), info.read_bytes);
+      for (Index linear = 0; linear < grid.num_chunks(); ++linear) EXPECT_LE(source->reads(grid.Unravel(linear)), 1);
+    } else {  // tiny tiles (HC_TEST_TORTURE): streamed chunks are read tile by tile, never more bytes
+      EXPECT_LE(source->total_bytes_read(), info.read_bytes);
+    }
     for (size_t k = 0; k < outputs.size(); ++k) {
       EXPECT_TRUE(test::ArraysMatch(want[k], (*got)[k],
                                     test::ReductionTolerance(ReduceOp::kSum, want[k].dtype(), 40, test::MaxAbs(data))))

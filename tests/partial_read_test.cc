@@ -188,9 +188,13 @@ TEST(PartialRead, ConsumersOfDifferentPartsReadTheirUnionOnce) {
     HC_ASSERT_OK_AND_ASSIGN(const std::vector<NdArray> got, Compute(test::SharedContext(threads), outputs));
     EXPECT_TRUE(test::ArraysIdentical(want[0], got[0]));
     EXPECT_TRUE(test::ArraysIdentical(want[1], got[1]));
-    EXPECT_EQ(source->reads({0, 0, 0}), 1) << threads << " threads";
-    EXPECT_EQ(source->reads({1, 0, 0}), 1) << threads << " threads";
-    EXPECT_EQ(source->total_bytes_read(), union_bytes);
+    if (info.streamed_chunk_reads == 0) {
+      EXPECT_EQ(source->reads({0, 0, 0}), 1) << threads << " threads";
+      EXPECT_EQ(source->reads({1, 0, 0}), 1) << threads << " threads";
+      EXPECT_EQ(source->total_bytes_read(), union_bytes);
+    } else {  // tiny tiles (HC_TEST_TORTURE): each output's tiles read their own parts, no more
+      EXPECT_LE(source->total_bytes_read(), union_bytes);
+    }
   }
   // A third output that needs whole chunks: whole reads, still once each.
   source->ResetCounts();

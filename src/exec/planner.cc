@@ -350,27 +350,40 @@ Result<Plan> BuildPlan(const std::vector<NodePtr>& outputs, int64_t tile_bytes, 
       task.cost = chunk_bytes + temporaries + partials;
       plan.info.max_task_bytes = std::max(plan.info.max_task_bytes, task.cost);
     }
-    // Large chunks read partially and needed by one task whose units all walk the same tiles are
-    // streamed: each tile's part is read when the tile is processed, so the bytes go from the page
-    // cache through the CPU's cache once, instead of being copied into a chunk buffer in memory
-    // and read back from there.
+    // Large chunks read partially and needed by one task are streamed when no byte would be read
+    // twice: each tile's part is read when the tile is processed, so the bytes go from the page
+    // cache through the CPU's cache once, instead of being copied into a chunk buffer in memory and
+    // read back from there. Units over the same box walk the same tiles together (one read serves
+    // them all); units over different boxes (two line maps' channel windows) each read their own
+    // parts, which must not add up to more than the part of the chunk the stage reads anyway.
     for (const auto& task : tasks) {
       if (task.units.empty()) continue;
-      const Unit& first = task.units.front();
-      const Target& ft = stage.targets[static_cast<size_t>(first.target)];
-      bool one_walk = ft.splittable;
+      bool splittable = true;
+      // Per chunk: the part pulled by each distinct walk (unit box and tile size).
+      std::map<ChunkKey, std::map<std::pair<std::vector<Index>, Index>, Box>> walks;
       for (const auto& u : task.units) {
         const Target& t = stage.targets[static_cast<size_t>(u.target)];
-        one_walk = one_walk && u.box == first.box && t.splittable && t.tile_elements == ft.tile_elements;
+        splittable = splittable && t.splittable;
+        if (!splittable) break;
+        const Node& pulled = t.is_reduce ? *t.node->inputs()[0] : *t.node;
+        std::vector<Index> walk_key = u.box.start;
+        walk_key.insert(walk_key.end(), u.box.stop.begin(), u.box.stop.end());
+        CollectChunks(pulled, u.box, materialized, [&](const ChunkKey& k, const Box& part) {
+          auto [it, fresh] = walks[k].emplace(std::make_pair(walk_key, t.tile_elements), part);
+          if (!fresh) ExtendBox(it->second, part);
+        });
       }
-      if (!one_walk) continue;
+      if (!splittable) continue;
       for (const auto& k : task.chunks) {
         ChunkRead& read = stage.chunk_reads.at(k);
         const ChunkIndex c = k.source->chunks().Unravel(k.linear);
-        if (read.uses == 1 && read.bytes >= kStreamMinTiles * tile_bytes && k.source->source().CanReadPartial(c)) {
-          read.streamed = true;
-          plan.info.streamed_chunk_reads += 1;
-        }
+        if (read.uses != 1 || read.bytes < kStreamMinTiles * tile_bytes || !k.source->source().CanReadPartial(c))
+          continue;
+        Index walked = 0;
+        for (const auto& [walk, part] : walks[k]) walked += NumElements(part.shape());
+        if (walked > NumElements(read.box.shape())) continue;
+        read.streamed = true;
+        plan.info.streamed_chunk_reads += 1;
       }
     }
     plan.info.tasks += static_cast<int64_t>(tasks.size());
