@@ -152,6 +152,35 @@ TEST(PartialRead, LargeChunksAreStreamedTileByTile) {
           << "output " << k;
     }
   }
+  // Two consumers of disjoint row ranges of each chunk: each walk reads its own rows, streamed.
+  {
+    ContextOptions o = test::TestContextOptions(2);
+    o.tile_bytes = 1024;
+    Context c(o);
+    const Array y = Array::FromSource(partial);
+    const std::vector<Array> halves{y[{Slice{0, 4, 1}}].Sum({2}), y[{Slice{4, 8, 1}}].Sum({2}),
+                                    y[{Slice{8, 12, 1}}].Sum({2}), y[{Slice{12, 16, 1}}].Sum({2})};
+    HC_ASSERT_OK_AND_ASSIGN(const PlanInfo halves_info, Explain(c, halves));
+    EXPECT_EQ(halves_info.streamed_chunk_reads, 2) << halves_info.Summary();
+    partial->ResetCounts();
+    HC_ASSERT_OK_AND_ASSIGN(const std::vector<NdArray> got_halves, Compute(c, halves));
+    EXPECT_EQ(partial->total_bytes_read(), data.nbytes());
+    for (Index h = 0; h < 4; ++h) {
+      HC_ASSERT_OK_AND_ASSIGN(const NdArray rows, test::EagerIndex(data, {Slice{4 * h, 4 * h + 4, 1}}));
+      HC_ASSERT_OK_AND_ASSIGN(const NdArray want_h, test::EagerReduce(ReduceOp::kSum, rows, std::vector<int>{2}));
+      EXPECT_TRUE(test::ArraysMatch(want_h, got_halves[static_cast<size_t>(h)],
+                                    test::ReductionTolerance(ReduceOp::kSum, DType::kFloat64, 40, test::MaxAbs(data))))
+          << "rows " << 4 * h;
+    }
+    // Overlapping row ranges, or narrower parts (two channel windows), are read whole instead.
+    const std::vector<Array> overlapping{y[{Slice{0, 6, 1}}].Sum({2}), y[{Slice{2, 8, 1}}].Sum({2})};
+    HC_ASSERT_OK_AND_ASSIGN(const PlanInfo overlap_info, Explain(c, overlapping));
+    EXPECT_EQ(overlap_info.streamed_chunk_reads, 0) << overlap_info.Summary();
+    const std::vector<Array> windows{y[{Ellipsis{}, Slice{0, 8, 1}}].Sum({2}),
+                                     y[{Ellipsis{}, Slice{20, 30, 1}}].Sum({2})};
+    HC_ASSERT_OK_AND_ASSIGN(const PlanInfo windows_info, Explain(c, windows));
+    EXPECT_EQ(windows_info.streamed_chunk_reads, 0) << windows_info.Summary();
+  }
   // Two consumers walk different boxes of the first chunk (all of it, a part of it): not streamed.
   ContextOptions options = test::TestContextOptions(2);
   options.tile_bytes = 1024;

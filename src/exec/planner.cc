@@ -354,24 +354,31 @@ Result<Plan> BuildPlan(const std::vector<NodePtr>& outputs, int64_t tile_bytes, 
     // twice: each tile's part is read when the tile is processed, so the bytes go from the page
     // cache through the CPU's cache once, instead of being copied into a chunk buffer in memory and
     // read back from there. Units over the same box walk the same tiles together (one read serves
-    // them all); units over different boxes (two line maps' channel windows) each read their own
-    // parts, which must not add up to more than the part of the chunk the stage reads anyway.
+    // them all); units over different boxes each read their own parts.
     for (const auto& task : tasks) {
       if (task.units.empty()) continue;
       bool splittable = true;
-      // Per chunk: the part pulled by each distinct walk (unit box and tile size).
-      std::map<ChunkKey, std::map<std::pair<std::vector<Index>, Index>, Box>> walks;
+      // Per chunk: the distinct walks over it — (unit box, tile size, part of the chunk pulled);
+      // units with equal walks share every tile read.
+      std::map<ChunkKey, std::set<std::vector<Index>>> walks;
       for (const auto& u : task.units) {
         const Target& t = stage.targets[static_cast<size_t>(u.target)];
         splittable = splittable && t.splittable;
         if (!splittable) break;
         const Node& pulled = t.is_reduce ? *t.node->inputs()[0] : *t.node;
-        std::vector<Index> walk_key = u.box.start;
-        walk_key.insert(walk_key.end(), u.box.stop.begin(), u.box.stop.end());
+        std::map<ChunkKey, Box> parts;
         CollectChunks(pulled, u.box, materialized, [&](const ChunkKey& k, const Box& part) {
-          auto [it, fresh] = walks[k].emplace(std::make_pair(walk_key, t.tile_elements), part);
+          auto [it, fresh] = parts.emplace(k, part);
           if (!fresh) ExtendBox(it->second, part);
         });
+        for (const auto& [k, part] : parts) {
+          std::vector<Index> walk = u.box.start;
+          walk.insert(walk.end(), u.box.stop.begin(), u.box.stop.end());
+          walk.push_back(t.tile_elements);
+          walk.insert(walk.end(), part.start.begin(), part.start.end());
+          walk.insert(walk.end(), part.stop.begin(), part.stop.end());
+          walks[k].insert(std::move(walk));
+        }
       }
       if (!splittable) continue;
       for (const auto& k : task.chunks) {
@@ -379,9 +386,26 @@ Result<Plan> BuildPlan(const std::vector<NodePtr>& outputs, int64_t tile_bytes, 
         const ChunkIndex c = k.source->chunks().Unravel(k.linear);
         if (read.uses != 1 || read.bytes < kStreamMinTiles * tile_bytes || !k.source->source().CanReadPartial(c))
           continue;
-        Index walked = 0;
-        for (const auto& [walk, part] : walks[k]) walked += NumElements(part.shape());
-        if (walked > NumElements(read.box.shape())) continue;
+        // One walk reads what the stage reads. Several walks must pull disjoint parts that differ
+        // only along the first axis (each a contiguous range of rows of the read): narrower parts
+        // (two channel windows) would be read as many short runs, most of each row read through.
+        const auto& chunk_walks = walks[k];
+        if (chunk_walks.size() > 1) {
+          const size_t rank = read.box.rank();
+          Index walked = 0;
+          bool rows_only = true;
+          for (const auto& walk : chunk_walks) {
+            const Index* start = walk.data() + walk.size() - 2 * rank;  // the part, at the end
+            const Index* stop = start + rank;
+            Index volume = 1;
+            for (size_t d = 0; d < rank; ++d) {
+              volume *= stop[d] - start[d];
+              if (d > 0) rows_only = rows_only && start[d] == read.box.start[d] && stop[d] == read.box.stop[d];
+            }
+            walked += volume;
+          }
+          if (!rows_only || walked > NumElements(read.box.shape())) continue;
+        }
         read.streamed = true;
         plan.info.streamed_chunk_reads += 1;
       }
