@@ -39,6 +39,24 @@ Status ChunkSource::ReadChunkBox(const ChunkIndex& chunk, const Box& box_in_chun
   return Status::Ok();
 }
 
+Index ChunkSource::StagedBytes(const ChunkIndex& chunk) const {
+  return chunks().ChunkBox(chunk).num_elements() * ItemSize(dtype());
+}
+
+// The defaults stage the decoded chunk itself (sources that override CanReadStaged override these).
+Status ChunkSource::ReadStaged(const ChunkIndex& chunk, std::span<std::byte> staged) const {
+  NdArray whole = NdArray::Wrap(dtype(), chunks().ChunkBox(chunk).shape(), nullptr, staged.data());
+  return ReadChunk(chunk, whole);
+}
+
+Status ChunkSource::ReadFromStaged(const ChunkIndex& chunk, std::span<const std::byte> staged, const Box& box_in_chunk,
+                                   NdArray& out) const {
+  const NdArray whole =
+      NdArray::Wrap(dtype(), chunks().ChunkBox(chunk).shape(), nullptr, const_cast<std::byte*>(staged.data()));
+  CopyBox(whole, box_in_chunk, out, Box::Full(out.shape()));
+  return Status::Ok();
+}
+
 }  // namespace hyperchunk
 
 namespace hyperchunk::internal {

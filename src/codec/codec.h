@@ -63,6 +63,12 @@ void Shuffle(std::span<const std::byte> in, std::span<std::byte> out, size_t ele
 /// in[b * n + i]; trailing bytes copied unchanged. Same preconditions as Shuffle.
 void Unshuffle(std::span<const std::byte> in, std::span<std::byte> out, size_t element_size);
 
+/// Elements [first, first + count) of what Unshuffle(shuffled) would give, written to `out`
+/// (count * element_size bytes): the shuffle of a whole chunk undone for a part of it.
+/// `shuffled` holds whole elements only; first + count must not exceed their number.
+void UnshuffleRange(std::span<const std::byte> shuffled, size_t element_size, size_t first, size_t count,
+                    std::byte* out);
+
 // ---- fletcher32 ---------------------------------------------------------------------------------
 
 /// HDF5's Fletcher-32 of `data` (H5_checksum_fletcher32: big-endian 16-bit words, sums starting

@@ -149,7 +149,48 @@ void ShuffleBytes(std::span<const std::byte> in, std::span<std::byte> out, size_
   if (whole_bytes < size) std::memcpy(out.data() + whole_bytes, in.data() + whole_bytes, size - whole_bytes);
 }
 
+/// Elements [first, first + count) of an unshuffle whose byte planes are `stride` bytes apart.
+template <size_t K>
+void UnshuffleRangeKernel(const std::byte* in, size_t stride, size_t first, size_t count, std::byte* out) {
+  size_t done = 0;
+#if HC_CODEC_HAVE_SSE2
+  if constexpr (K == 2 || K == 4 || K == 8 || K == 16) {
+    for (; done + kBlockElements <= count; done += kBlockElements) {
+      __m128i v[K];
+      for (size_t plane = 0; plane < K; ++plane) {
+        v[plane] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + plane * stride + first + done));
+      }
+      for (size_t stage = 0; stage < Log2(K); ++stage) UnpackStage(v);
+      std::byte* dst = out + done * K;
+      for (size_t reg = 0; reg < K; ++reg) _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + 16 * reg), v[reg]);
+    }
+  }
+#endif
+  for (; done < count; ++done) {
+    for (size_t byte_idx = 0; byte_idx < K; ++byte_idx) out[done * K + byte_idx] = in[byte_idx * stride + first + done];
+  }
+}
+
 }  // namespace
+
+void UnshuffleRange(std::span<const std::byte> shuffled, size_t element_size, size_t first, size_t count,
+                    std::byte* out) {
+  if (count == 0) return;
+  const size_t n = element_size == 0 ? 0 : shuffled.size() / element_size;
+  assert(first + count <= n);
+  const std::byte* in = shuffled.data();
+  switch (element_size) {
+    case 1: std::memcpy(out, in + first, count); return;
+    case 2: UnshuffleRangeKernel<2>(in, n, first, count, out); return;
+    case 4: UnshuffleRangeKernel<4>(in, n, first, count, out); return;
+    case 8: UnshuffleRangeKernel<8>(in, n, first, count, out); return;
+    case 16: UnshuffleRangeKernel<16>(in, n, first, count, out); return;
+    default:
+      for (size_t i = 0; i < count; ++i) {
+        for (size_t b = 0; b < element_size; ++b) out[i * element_size + b] = in[b * n + first + i];
+      }
+  }
+}
 
 void Shuffle(std::span<const std::byte> in, std::span<std::byte> out, size_t element_size) {
   ShuffleBytes<true>(in, out, element_size);

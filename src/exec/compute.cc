@@ -13,10 +13,8 @@ std::string PlanInfo::Summary() const {
   std::string partial;
   if (partial_chunk_reads > 0 && streamed_chunk_reads > 0)
     partial = fmt::format(" ({} partial, {} streamed)", partial_chunk_reads, streamed_chunk_reads);
-  else if (partial_chunk_reads > 0)
-    partial = fmt::format(" ({} partial)", partial_chunk_reads);
-  else if (streamed_chunk_reads > 0)
-    partial = fmt::format(" ({} streamed)", streamed_chunk_reads);
+  else if (partial_chunk_reads > 0) partial = fmt::format(" ({} partial)", partial_chunk_reads);
+  else if (streamed_chunk_reads > 0) partial = fmt::format(" ({} streamed)", streamed_chunk_reads);
   return fmt::format("{} stage{}, {} task{}, {} source chunk{} ({}), reads {}{}, results {}, needs {}", stages,
                      stages == 1 ? "" : "s", tasks, tasks == 1 ? "" : "s", source_chunks, source_chunks == 1 ? "" : "s",
                      FormatBytes(source_bytes), FormatBytes(read_bytes), partial, FormatBytes(output_bytes),

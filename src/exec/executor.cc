@@ -102,15 +102,52 @@ class ChunkCache {
     const ChunkGrid& grid = key.source->chunks();
     const ChunkIndex c = grid.Unravel(key.linear);
     const Box part = Relative(box, grid.ChunkBox(c));
+    const ChunkSource& source = key.source->source();
     NdArray data = ctx_.buffer_pool().Allocate(key.source->dtype(), box.shape());
-    Status st = key.source->source().ReadChunkBox(c, part, data);
+    Status st;
+    if (source.CanReadPartial(c)) {
+      st = source.ReadChunkBox(c, part, data);
+    } else {  // staged (planned only where CanReadStaged): the whole-chunk step once, then this box
+      auto staged = Staged(key, c, scratch);
+      st = staged.ok()
+               ? source.ReadFromStaged(
+                     c, std::span(static_cast<const std::byte*>(staged->raw()), static_cast<size_t>(staged->nbytes())),
+                     part, data)
+               : staged.status();
+    }
     if (!st.ok())
-      return st.WithContext(fmt::format("reading {} of chunk {} of {}", part.ToString(), ShapeToString(c),
-                                        key.source->source().name()));
+      return st.WithContext(
+          fmt::format("reading {} of chunk {} of {}", part.ToString(), ShapeToString(c), key.source->source().name()));
     scratch.tile_source = key.source;
     scratch.tile_box = box;
     scratch.tile = data;
     return data;
+  }
+
+  // The staged bytes of a streamed chunk (ChunkSource::ReadStaged), read on the first tile and
+  // held until the task is done with the chunk.
+  Result<NdArray> Staged(const ChunkKey& key, const ChunkIndex& c, TaskScratch& scratch) {
+    std::unique_lock lock(mu_);
+    Entry& e = entries_[key];
+    while (e.loading) cv_.wait(lock);
+    if (e.ready) return e.data;
+    e.loading = true;
+    lock.unlock();
+    const ChunkSource& source = key.source->source();
+    NdArray buffer = ctx_.buffer_pool().Allocate(DType::kUInt8, {source.StagedBytes(c)});
+    Status st =
+        source.ReadStaged(c, std::span(static_cast<std::byte*>(buffer.raw()), static_cast<size_t>(buffer.nbytes())));
+    lock.lock();
+    e.loading = false;
+    if (st.ok()) {
+      e.data = buffer;
+      e.ready = true;
+      e.bytes = buffer.nbytes();
+      scratch.transferred += e.bytes;  // the task reserved the chunk's bytes; the entry holds them now
+    }
+    cv_.notify_all();
+    if (!st.ok()) return st.WithContext(fmt::format("reading chunk {} of {}", ShapeToString(c), source.name()));
+    return buffer;
   }
 
   Result<CachedChunk> Get(const ChunkKey& key, TaskScratch& scratch) {
@@ -181,7 +218,7 @@ class ChunkCache {
     if (!e.ready) return;
     if (e.handle) {
       e.handle.Reset();
-    } else if (offer && !e.partial && e.bytes > 0) {
+    } else if (offer && !e.partial && !e.streamed && e.bytes > 0) {
       shared_.Offer(k.source->shared_source(), k.linear, std::move(e.data), e.bytes);
     } else {
       ctx_.AccountRelease(e.bytes);

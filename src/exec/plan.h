@@ -68,9 +68,10 @@ struct ChunkRead {
   /// units pull less than the chunk — the bounding box of everything they pull from it.
   Box box;
   bool partial = false;  ///< read with ChunkSource::ReadChunkBox
-  /// Never held whole: its one task reads each tile's part straight from storage (ReadChunkBox)
-  /// and reduces it while it is in the CPU's cache. For large chunks of sources that read partially
-  /// (uncompressed storage), touched by one task whose units walk the same tiles.
+  /// Never held decoded: its one task reads each tile's part as the tile is processed and reduces
+  /// it while it is in the CPU's cache — from storage (ReadChunkBox: uncompressed chunks) or from
+  /// the chunk's staged bytes (ReadFromStaged: a gzip + shuffle chunk inflated once, each tile
+  /// unshuffled from it). For large chunks that one task walks without reading a byte twice.
   bool streamed = false;
   int uses = 0;     ///< tasks touching the chunk
   Index bytes = 0;  ///< decoded bytes of `box`

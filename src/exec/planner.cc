@@ -384,7 +384,12 @@ Result<Plan> BuildPlan(const std::vector<NodePtr>& outputs, int64_t tile_bytes, 
       for (const auto& k : task.chunks) {
         ChunkRead& read = stage.chunk_reads.at(k);
         const ChunkIndex c = k.source->chunks().Unravel(k.linear);
-        if (read.uses != 1 || read.bytes < kStreamMinTiles * tile_bytes || !k.source->source().CanReadPartial(c))
+        const ChunkSource& source = k.source->source();
+        if (read.uses != 1 || read.bytes < kStreamMinTiles * tile_bytes) continue;
+        // Partial reads, or staged ones of the whole chunk (no more staged bytes than the chunk's:
+        // the task reserved that much).
+        if (!source.CanReadPartial(c) &&
+            !(!read.partial && source.CanReadStaged(c) && source.StagedBytes(c) <= read.bytes))
           continue;
         // One walk reads what the stage reads. Several walks must pull disjoint parts that differ
         // only along the first axis (each a contiguous range of rows of the read): narrower parts

@@ -276,6 +276,75 @@ class Hdf5DatasetSource final : public ChunkSource {
     return Status::Ok();
   }
 
+  /// Chunks stored with shuffle as the pipeline's first filter (HyperSpy's gzip: shuffle, then
+  /// deflate), of the full storage shape: staged = every later filter undone, still shuffled.
+  bool CanReadStaged(const ChunkIndex& chunk) const override {
+    if (!read_error_.ok() || layout_.kind != DatasetLayout::Kind::kChunked || pipeline_.size() < 2) return false;
+    const codec::FilterStep& first = pipeline_.front();
+    if (first.id != codec::kFilterShuffle) return false;
+    if (!first.params.empty() && static_cast<int64_t>(first.params[0]) != ItemSize(dtype_)) return false;
+    const ChunkEntry& e = index_[static_cast<size_t>(grid_.Ravel(chunk))];
+    if (e.offset < 0 || (e.filter_mask & 1u) != 0 || Unfiltered(e.filter_mask)) return false;
+    return grid_.ChunkBox(chunk).shape() == layout_.storage_chunk;
+  }
+
+  Index StagedBytes(const ChunkIndex& /*chunk*/) const override {
+    return NumElements(layout_.storage_chunk) * ItemSize(dtype_);
+  }
+
+  Status ReadStaged(const ChunkIndex& chunk, std::span<std::byte> staged) const override {
+    if (!CanReadStaged(chunk)) return Internal("ReadStaged on a chunk that cannot be staged");
+    const ChunkEntry& e = index_[static_cast<size_t>(grid_.Ravel(chunk))];
+    if (static_cast<Index>(staged.size()) != StagedBytes(chunk))
+      return InvalidArgument(
+          fmt::format("a staging buffer of {} bytes for a chunk of {}", staged.size(), StagedBytes(chunk)));
+    thread_local std::vector<std::byte> stored;
+    stored.resize(static_cast<size_t>(e.size));
+    HC_RETURN_IF_ERROR(PreadFully(*file_, stored.data(), e.size, e.offset));
+    // Every filter but the first (the shuffle), with the mask's bits shifted alike.
+    return codec::DecodeChunk(std::span(pipeline_).subspan(1), e.filter_mask >> 1, stored, staged,
+                              static_cast<size_t>(ItemSize(dtype_)));
+  }
+
+  Status ReadFromStaged(const ChunkIndex& chunk, std::span<const std::byte> staged, const Box& box_in_chunk,
+                        NdArray& out) const override {
+    const Shape& full = layout_.storage_chunk;
+    const size_t rank = full.size();
+    const int64_t item = ItemSize(dtype_);
+    if (!Contains(Box::Full(grid_.ChunkBox(chunk).shape()), box_in_chunk) || out.shape() != box_in_chunk.shape() ||
+        static_cast<Index>(staged.size()) != NumElements(full) * item)
+      return InvalidArgument(fmt::format("cannot read {} of a staged chunk of shape {} into an array of shape {}",
+                                         box_in_chunk.ToString(), ShapeToString(full), ShapeToString(out.shape())));
+    if (out.size() == 0) return Status::Ok();
+    // Runs of consecutive elements: the trailing axes the box covers whole, and one more.
+    size_t split = rank;  // axes [split, rank) are merged into one run
+    Index run = 1;
+    while (split > 0) {
+      const size_t d = split - 1;
+      run *= box_in_chunk.extent(d);
+      split = d;
+      if (box_in_chunk.extent(d) != full[d]) break;
+    }
+    std::vector<Index> stride(rank, 1);
+    for (size_t d = rank; d-- > 1;) stride[d - 1] = stride[d] * full[d];
+    std::vector<Index> pos(box_in_chunk.start.begin(), box_in_chunk.start.begin() + static_cast<std::ptrdiff_t>(split));
+    auto* dst = static_cast<std::byte*>(out.raw());
+    const Index runs = out.size() / run;
+    for (Index r = 0; r < runs; ++r) {
+      Index first = 0;
+      for (size_t d = 0; d < split; ++d) first += pos[d] * stride[d];
+      for (size_t d = split; d < rank; ++d) first += box_in_chunk.start[d] * stride[d];
+      codec::UnshuffleRange(staged, static_cast<size_t>(item), static_cast<size_t>(first), static_cast<size_t>(run),
+                            dst + r * run * item);
+      for (size_t d = split; d-- > 0;) {
+        if (++pos[d] < box_in_chunk.stop[d]) break;
+        pos[d] = box_in_chunk.start[d];
+      }
+    }
+    if (layout_.big_endian) SwapBytes(out.raw(), out.size(), item);
+    return Status::Ok();
+  }
+
  private:
   // Whether a chunk's bytes are stored as they are: no filters, or every filter skipped.
   bool Unfiltered(uint32_t filter_mask) const {

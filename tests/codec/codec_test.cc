@@ -214,6 +214,25 @@ TEST(Shuffle, LargeBuffersWithLeftoverBytes) {
   });
 }
 
+TEST(Shuffle, UnshuffleRangeIsASliceOfUnshuffle) {
+  test::ForEachRandomCase(40, [](test::Rng& rng) {
+    const size_t k = static_cast<size_t>(rng.Pick(std::vector<int64_t>{1, 2, 3, 4, 6, 8, 16}));
+    const size_t n = static_cast<size_t>(rng.Int(1, 5000));
+    const std::vector<std::byte> data = MakeBytes(n * k, rng.Bits());
+    std::vector<std::byte> shuffled(n * k);
+    Shuffle(data, shuffled, k);
+    for (int trial = 0; trial < 20; ++trial) {
+      const size_t first = static_cast<size_t>(rng.Int(0, static_cast<int64_t>(n) - 1));
+      const size_t count = static_cast<size_t>(rng.Int(0, static_cast<int64_t>(n - first)));
+      std::vector<std::byte> got(count * k, std::byte{0x5a});
+      UnshuffleRange(shuffled, k, first, count, got.data());
+      const std::vector<std::byte> want(data.begin() + static_cast<std::ptrdiff_t>(first * k),
+                                        data.begin() + static_cast<std::ptrdiff_t>((first + count) * k));
+      ASSERT_EQ(got, want) << "element size " << k << ", elements " << first << " + " << count << " of " << n;
+    }
+  });
+}
+
 TEST(Shuffle, GroupsBytesByPosition) {
   const std::vector<std::byte> in = Bytes({0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23, 99, 98});
   std::vector<std::byte> out(in.size());

@@ -45,6 +45,22 @@ class ChunkSource {
   /// relative to the chunk's first element. Called only where CanReadPartial(chunk) is true; the
   /// default reads the whole chunk and copies the box.
   virtual Status ReadChunkBox(const ChunkIndex& chunk, const Box& box_in_chunk, NdArray& out) const;
+
+  // ---- staged reads (optional) -----------------------------------------------------------
+  /// True when the chunk can be read in two steps that together cost less than ReadChunk: a
+  /// whole-chunk step into an opaque staging buffer (ReadStaged: for gzip + shuffle, the inflate,
+  /// leaving the bytes shuffled) and a cheap step per box (ReadFromStaged: unshuffling just that
+  /// box's elements). The executor then reads a large chunk that one task walks tile by tile from
+  /// the staged bytes, never writing the decoded chunk out whole.
+  virtual bool CanReadStaged(const ChunkIndex& /*chunk*/) const { return false; }
+  /// Size of the staging buffer of `chunk` (called only where CanReadStaged is true).
+  virtual Index StagedBytes(const ChunkIndex& chunk) const;
+  /// Fills `staged` (StagedBytes(chunk) bytes).
+  virtual Status ReadStaged(const ChunkIndex& chunk, std::span<std::byte> staged) const;
+  /// Fills `out` (dtype(), shaped as `box_in_chunk`) with the values of `box_in_chunk` from the
+  /// bytes ReadStaged left in `staged`.
+  virtual Status ReadFromStaged(const ChunkIndex& chunk, std::span<const std::byte> staged, const Box& box_in_chunk,
+                                NdArray& out) const;
 };
 
 /// Elementwise operations of two operands.
