@@ -697,6 +697,19 @@ TEST(Hdf5PartialRead, ShuffledDeflateChunksAreStagedAndStreamed) {
             want[k], got[k], test::ReductionTolerance(ReduceOp::kSum, want[k].dtype(), 480, test::MaxAbs(data))))
             << "output " << k;
       }
+      // Two narrow channel windows (two line maps) stream from the staged bytes too.
+      const std::vector<Array> windows{x[{Ellipsis{}, Slice{1, 4, 1}}].Sum({2}),
+                                       x[{Ellipsis{}, Slice{9, 12, 1}}].Sum({2})};
+      HC_ASSERT_OK_AND_ASSIGN(const PlanInfo windows_info, Explain(streamed, windows));
+      EXPECT_EQ(windows_info.streamed_chunk_reads, 3) << windows_info.Summary();  // the first chunk column
+      HC_ASSERT_OK_AND_ASSIGN(const std::vector<NdArray> got_windows, Compute(streamed, windows));
+      HC_ASSERT_OK_AND_ASSIGN(const std::vector<NdArray> want_windows, Compute(plain, windows));
+      for (size_t k = 0; k < want_windows.size(); ++k) {
+        EXPECT_TRUE(
+            test::ArraysMatch(want_windows[k], got_windows[k],
+                              test::ReductionTolerance(ReduceOp::kSum, want_windows[k].dtype(), 3, test::MaxAbs(data))))
+            << "window " << k;
+      }
     }
   }
 }

@@ -388,12 +388,13 @@ Result<Plan> BuildPlan(const std::vector<NodePtr>& outputs, int64_t tile_bytes, 
         if (read.uses != 1 || read.bytes < kStreamMinTiles * tile_bytes) continue;
         // Partial reads, or staged ones of the whole chunk (no more staged bytes than the chunk's:
         // the task reserved that much).
-        if (!source.CanReadPartial(c) &&
-            !(!read.partial && source.CanReadStaged(c) && source.StagedBytes(c) <= read.bytes))
-          continue;
-        // One walk reads what the stage reads. Several walks must pull disjoint parts that differ
-        // only along the first axis (each a contiguous range of rows of the read): narrower parts
-        // (two channel windows) would be read as many short runs, most of each row read through.
+        const bool partial = source.CanReadPartial(c);
+        if (!partial && !(!read.partial && source.CanReadStaged(c) && source.StagedBytes(c) <= read.bytes)) continue;
+        // One walk reads what the stage reads. Several walks must not add up to more than that; on
+        // storage (partial reads) they must also differ only along the first axis (each a
+        // contiguous range of rows of the read): narrower parts (two channel windows) would be read
+        // as many short runs, most of each row read through. From staged bytes in memory, narrow
+        // parts cost only their own elements.
         const auto& chunk_walks = walks[k];
         if (chunk_walks.size() > 1) {
           const size_t rank = read.box.rank();
@@ -409,7 +410,7 @@ Result<Plan> BuildPlan(const std::vector<NodePtr>& outputs, int64_t tile_bytes, 
             }
             walked += volume;
           }
-          if (!rows_only || walked > NumElements(read.box.shape())) continue;
+          if ((partial && !rows_only) || walked > NumElements(read.box.shape())) continue;
         }
         read.streamed = true;
         plan.info.streamed_chunk_reads += 1;
