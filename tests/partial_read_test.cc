@@ -172,14 +172,10 @@ TEST(PartialRead, LargeChunksAreStreamedTileByTile) {
                                     test::ReductionTolerance(ReduceOp::kSum, DType::kFloat64, 40, test::MaxAbs(data))))
           << "rows " << 4 * h;
     }
-    // Overlapping row ranges, or narrower parts (two channel windows), are read whole instead.
+    // Overlapping row ranges are read whole instead.
     const std::vector<Array> overlapping{y[{Slice{0, 6, 1}}].Sum({2}), y[{Slice{2, 8, 1}}].Sum({2})};
     HC_ASSERT_OK_AND_ASSIGN(const PlanInfo overlap_info, Explain(c, overlapping));
     EXPECT_EQ(overlap_info.streamed_chunk_reads, 0) << overlap_info.Summary();
-    const std::vector<Array> windows{y[{Ellipsis{}, Slice{0, 8, 1}}].Sum({2}),
-                                     y[{Ellipsis{}, Slice{20, 30, 1}}].Sum({2})};
-    HC_ASSERT_OK_AND_ASSIGN(const PlanInfo windows_info, Explain(c, windows));
-    EXPECT_EQ(windows_info.streamed_chunk_reads, 0) << windows_info.Summary();
   }
   // Two consumers walk different boxes of the first chunk (all of it, a part of it): not streamed.
   ContextOptions options = test::TestContextOptions(2);
@@ -193,6 +189,55 @@ TEST(PartialRead, LargeChunksAreStreamedTileByTile) {
   HC_ASSERT_OK_AND_ASSIGN(const NdArray sum2, test::EagerReduce(ReduceOp::kSum, data, std::vector<int>{2}));
   EXPECT_TRUE(test::ArraysMatch(sum2, got[0],
                                 test::ReductionTolerance(ReduceOp::kSum, DType::kFloat64, 40, test::MaxAbs(data))));
+}
+
+// Narrow parts of the same rows (the channel windows of two line maps) are streamed in bands: each
+// band of rows of their union is read once and serves both windows' tiles of those rows.
+TEST(PartialRead, WindowsOfTheSameRowsAreStreamedInBands) {
+  Rng rng(test::SeedForCurrentTest());
+  const NdArray data = test::RandomArray(rng, DType::kFloat64, {16, 12, 40}, test::Values::kFull);
+  const ChunkGrid grid = ChunkGrid::Regular({16, 12, 40}, {8, 12, 40});  // 2 chunks of 30 KiB
+  auto partial = Counting(data, grid, true);
+  const Array x = Array::FromSource(partial);
+  const std::vector<IndexItem> first{Ellipsis{}, Slice{2, 10, 1}}, second{Ellipsis{}, Slice{20, 30, 1}};
+  const std::vector<Array> windows{x[first].Sum({2}), x[second].Sum({2}), x[second].Max({2})};
+  std::vector<NdArray> want;
+  for (const auto& [items, op] :
+       {std::pair{first, ReduceOp::kSum}, std::pair{second, ReduceOp::kSum}, std::pair{second, ReduceOp::kMax}}) {
+    HC_ASSERT_OK_AND_ASSIGN(const NdArray part, test::EagerIndex(data, items));
+    HC_ASSERT_OK_AND_ASSIGN(NdArray w, test::EagerReduce(op, part, std::vector<int>{2}));
+    want.push_back(std::move(w));
+  }
+  const Index union_bytes = 16 * 12 * (30 - 2) * 8;  // channels 2..29 of every row, once
+  for (int threads : test::kThreadCounts) {
+    SCOPED_TRACE(std::to_string(threads) + " threads");
+    ContextOptions options = test::TestContextOptions(threads);
+    options.tile_bytes = 1024;  // tiles of one row (12 x 8 and 12 x 10 elements)
+    Context ctx(options);
+    HC_ASSERT_OK_AND_ASSIGN(const PlanInfo info, Explain(ctx, windows));
+    EXPECT_EQ(info.streamed_chunk_reads, 2) << info.Summary();
+    EXPECT_EQ(info.banded_chunk_reads, 2) << info.Summary();
+    EXPECT_NE(info.Summary().find("2 streamed, 2 in bands"), std::string::npos) << info.Summary();
+    partial->ResetCounts();
+    HC_ASSERT_OK_AND_ASSIGN(const std::vector<NdArray> got, Compute(ctx, windows));
+    EXPECT_EQ(partial->total_bytes_read(), union_bytes) << "each band read once";
+    EXPECT_EQ(partial->total_reads(), 16) << "one band per row";
+    EXPECT_EQ(partial->bad_calls(), 0);
+    EXPECT_EQ(test::HeldBeyondChunkCache(ctx), 0);
+    for (size_t k = 0; k < want.size(); ++k) {
+      EXPECT_TRUE(test::ArraysMatch(want[k], got[k],
+                                    test::ReductionTolerance(ReduceOp::kSum, DType::kFloat64, 10, test::MaxAbs(data))))
+          << "output " << k;
+    }
+  }
+  // Windows cut into tiles of different rows would meet in no band: read whole instead.
+  ContextOptions options = test::TestContextOptions(2);
+  options.tile_bytes = 1024;
+  Context ctx(options);
+  const std::vector<Array> unaligned{x[first].Sum({2}), x[{Ellipsis{}, Slice{20, 40, 1}}].Sum({2})};
+  HC_ASSERT_OK_AND_ASSIGN(const PlanInfo info, Explain(ctx, unaligned));
+  EXPECT_EQ(info.banded_chunk_reads, 0) << info.Summary();
+  EXPECT_EQ(info.streamed_chunk_reads, 0) << info.Summary();
 }
 
 TEST(PartialRead, ConsumersOfDifferentPartsReadTheirUnionOnce) {

@@ -10,11 +10,16 @@
 namespace hyperchunk {
 
 std::string PlanInfo::Summary() const {
+  std::string streamed;
+  if (streamed_chunk_reads > 0) {
+    streamed = fmt::format("{} streamed", streamed_chunk_reads);
+    if (banded_chunk_reads > 0) streamed += fmt::format(", {} in bands", banded_chunk_reads);
+  }
   std::string partial;
-  if (partial_chunk_reads > 0 && streamed_chunk_reads > 0)
-    partial = fmt::format(" ({} partial, {} streamed)", partial_chunk_reads, streamed_chunk_reads);
+  if (partial_chunk_reads > 0 && !streamed.empty())
+    partial = fmt::format(" ({} partial, {})", partial_chunk_reads, streamed);
   else if (partial_chunk_reads > 0) partial = fmt::format(" ({} partial)", partial_chunk_reads);
-  else if (streamed_chunk_reads > 0) partial = fmt::format(" ({} streamed)", streamed_chunk_reads);
+  else if (!streamed.empty()) partial = fmt::format(" ({})", streamed);
   return fmt::format("{} stage{}, {} task{}, {} source chunk{} ({}), reads {}{}, results {}, needs {}", stages,
                      stages == 1 ? "" : "s", tasks, tasks == 1 ? "" : "s", source_chunks, source_chunks == 1 ? "" : "s",
                      FormatBytes(source_bytes), FormatBytes(read_bytes), partial, FormatBytes(output_bytes),

@@ -27,6 +27,12 @@ struct TaskScratch {
   const SourceNode* tile_source = nullptr;
   Box tile_box;
   NdArray tile;
+  // The band of rows last read of a banded chunk (ChunkRead::banded): the tiles of the task's
+  // other walks over those rows are cut from it.
+  const SourceNode* band_source = nullptr;
+  Index band_chunk = -1;
+  Box band_box;
+  NdArray band;
 };
 
 // What the cache holds of a source chunk: the values of `box` (source coordinates) — the whole
@@ -50,6 +56,7 @@ class ChunkCache {
       e.box = read.box;
       e.partial = read.partial;
       e.streamed = read.streamed;
+      e.banded = read.banded;
       if (!read.partial && !read.streamed) whole_bytes += read.bytes;
     }
     keep_ = shared_.budget() > 0 && whole_bytes <= shared_.budget();
@@ -103,6 +110,8 @@ class ChunkCache {
     const ChunkIndex c = grid.Unravel(key.linear);
     const Box part = Relative(box, grid.ChunkBox(c));
     const ChunkSource& source = key.source->source();
+    Box read_box;
+    if (Banded(key, read_box)) return ReadBanded(key, c, box, read_box, scratch);
     NdArray data = ctx_.buffer_pool().Allocate(key.source->dtype(), box.shape());
     Status st;
     if (source.CanReadPartial(c)) {
@@ -122,6 +131,43 @@ class ChunkCache {
     scratch.tile_box = box;
     scratch.tile = data;
     return data;
+  }
+
+  // Whether a streamed chunk is read in bands; sets `read_box`, what the stage reads of it.
+  bool Banded(const ChunkKey& key, Box& read_box) {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(key);
+    if (it == entries_.end() || !it->second.banded) return false;
+    read_box = it->second.box;
+    return true;
+  }
+
+  // `box` of a banded chunk: cut from the band of its rows (the first axis), every column of
+  // `read_box`, read from storage when the task's last band does not hold it.
+  Result<NdArray> ReadBanded(const ChunkKey& key, const ChunkIndex& c, const Box& box, const Box& read_box,
+                             TaskScratch& scratch) {
+    const Box chunk_box = key.source->chunks().ChunkBox(c);
+    if (scratch.band_source != key.source || scratch.band_chunk != key.linear || !Contains(scratch.band_box, box)) {
+      Box band = read_box;
+      band.start[0] = box.start[0];
+      band.stop[0] = box.stop[0];
+      scratch.band = NdArray();  // back to the pool before the next band is taken from it
+      NdArray data = ctx_.buffer_pool().Allocate(key.source->dtype(), band.shape());
+      const Box part = Relative(band, chunk_box);
+      Status st = key.source->source().ReadChunkBox(c, part, data);
+      if (!st.ok()) {
+        scratch.band_source = nullptr;
+        return st.WithContext(fmt::format("reading {} of chunk {} of {}", part.ToString(), ShapeToString(c),
+                                          key.source->source().name()));
+      }
+      scratch.band_source = key.source;
+      scratch.band_chunk = key.linear;
+      scratch.band_box = band;
+      scratch.band = data;
+    }
+    NdArray out = ctx_.buffer_pool().Allocate(key.source->dtype(), box.shape());
+    CopyBox(scratch.band, Relative(box, scratch.band_box), out, Box::Full(out.shape()));
+    return out;
   }
 
   // The staged bytes of a streamed chunk (ChunkSource::ReadStaged), read on the first tile and
@@ -204,6 +250,7 @@ class ChunkCache {
     Box box;  ///< what is (or will be) held, source coordinates
     bool partial = false;
     bool streamed = false;  ///< never held: read tile by tile (ReadStreamed)
+    bool banded = false;    ///< streamed in bands of rows of `box` (ChunkRead::banded)
     Index bytes = 0;
     int remaining = 0;
     int pins = 0;
@@ -296,24 +343,44 @@ class StageRunner {
   // feeds every consumer (the navigator and the sum spectrum of one chunk, say).
   Status RunTask(size_t task_index, TaskScratch& scratch) {
     const Task& task = stage_.tasks[task_index];
+    // Units over the same box in the same tiles walk together: each tile pulled once serves all.
+    struct Walk {
+      std::vector<UnitRun> runs;
+      std::vector<Box> tiles;
+      size_t next = 0;
+    };
+    std::vector<Walk> walks;
     std::vector<bool> done(task.units.size(), false);
     for (size_t i = 0; i < task.units.size(); ++i) {
       if (done[i]) continue;
       const Target& ti = TargetOf(task.units[i]);
-      std::vector<UnitRun> group;
+      Walk& walk = walks.emplace_back();
       for (size_t j = i; j < task.units.size(); ++j) {
         const Target& tj = TargetOf(task.units[j]);
         if (done[j] || task.units[j].box != task.units[i].box || tj.splittable != ti.splittable ||
             tj.tile_elements != ti.tile_elements)
           continue;
         done[j] = true;
-        group.push_back(BeginUnit(tj, task.units[j]));
+        walk.runs.push_back(BeginUnit(tj, task.units[j]));
       }
-      for (const Box& tile : Tiles(ti, task.units[i].box)) {
-        HC_RETURN_IF_ERROR(CheckStop());
-        for (UnitRun& run : group) HC_RETURN_IF_ERROR(TileUnit(run, tile, scratch));
+      walk.tiles = Tiles(ti, task.units[i].box);
+    }
+    // The walks advance in step (the least advanced one first), so walks over the same rows of a
+    // chunk (the windows of several line maps) meet in each band of a banded read. Each unit still
+    // sees its own tiles in order.
+    while (true) {
+      Walk* least = nullptr;
+      for (Walk& w : walks) {
+        if (w.next == w.tiles.size()) continue;
+        if (least == nullptr || w.next * least->tiles.size() < least->next * w.tiles.size()) least = &w;
       }
-      for (UnitRun& run : group) HC_RETURN_IF_ERROR(EndUnit(run, scratch));
+      if (least == nullptr) break;
+      HC_RETURN_IF_ERROR(CheckStop());
+      for (UnitRun& run : least->runs) HC_RETURN_IF_ERROR(TileUnit(run, least->tiles[least->next], scratch));
+      least->next += 1;
+    }
+    for (Walk& w : walks) {
+      for (UnitRun& run : w.runs) HC_RETURN_IF_ERROR(EndUnit(run, scratch));
     }
     return Status::Ok();
   }
@@ -608,6 +675,8 @@ Status RunStage(Context& ctx, Stage& stage, StageRunner& runner, ProgressState& 
     runner.cache().Pin(task.chunks);
     TaskScratch scratch;
     Status st = runner.RunTask(i, scratch);
+    scratch.tile = NdArray();  // the task's last tile and band go back to the pool before its bytes
+    scratch.band = NdArray();
     runner.cache().Unpin(task.chunks);
     ctx.AccountRelease(task.cost - scratch.transferred);
     return st;

@@ -73,6 +73,11 @@ struct ChunkRead {
   /// the chunk's staged bytes (ReadFromStaged: a gzip + shuffle chunk inflated once, each tile
   /// unshuffled from it). For large chunks that one task walks without reading a byte twice.
   bool streamed = false;
+  /// Streamed in bands of rows (with `streamed`): the task's units walk narrow parts of the same
+  /// rows (two channel windows of a spectrum image), each with tiles of the same rows. Each band —
+  /// a tile's rows of `box`, every column — is read once and serves every walk's tile in it; the
+  /// task interleaves its walks so that they meet in each band.
+  bool banded = false;
   int uses = 0;     ///< tasks touching the chunk
   Index bytes = 0;  ///< decoded bytes of `box`
 };

@@ -231,6 +231,46 @@ std::vector<Box> SplitIntoTiles(const Box& box, Index max_elements) {
   }
 }
 
+namespace {
+
+// Whether the walks over one chunk — each (unit box, tile size, part of the chunk), as the planner
+// lists them — cover the same rows of the chunk in the same tiles: every tile of every walk is a
+// run of whole rows, and the k-th tiles of all walks cover the same rows. Then a band of rows read
+// for one walk's tile holds the others' tiles of those rows (ChunkRead::banded).
+bool WalkSameRows(const std::set<std::vector<Index>>& walks, size_t rank) {
+  if (rank == 0) return false;
+  bool first = true;
+  Index rows_start = 0, rows_stop = 0, rows_step = 0;
+  for (const auto& walk : walks) {
+    const size_t unit_rank = (walk.size() - 1 - 2 * rank) / 2;
+    if (unit_rank == 0) return false;
+    Box unit, part;
+    unit.start.assign(walk.begin(), walk.begin() + static_cast<std::ptrdiff_t>(unit_rank));
+    unit.stop.assign(walk.begin() + static_cast<std::ptrdiff_t>(unit_rank),
+                     walk.begin() + static_cast<std::ptrdiff_t>(2 * unit_rank));
+    const Index tile_elements = walk[2 * unit_rank];
+    const auto part_at = walk.end() - static_cast<std::ptrdiff_t>(2 * rank);
+    part.start.assign(part_at, part_at + static_cast<std::ptrdiff_t>(rank));
+    part.stop.assign(part_at + static_cast<std::ptrdiff_t>(rank), walk.end());
+    // The unit's first axis is the part's rows, one for one.
+    if (unit.extent(0) != part.extent(0)) return false;
+    const std::vector<Box> tiles = SplitIntoTiles(unit, tile_elements);
+    for (size_t d = 1; d < unit_rank; ++d) {
+      if (tiles.front().extent(d) != unit.extent(d)) return false;  // a tile is part of a row
+    }
+    const Index step = tiles.front().extent(0);
+    if (first) {
+      rows_start = part.start[0], rows_stop = part.stop[0], rows_step = step;
+      first = false;
+    } else if (part.start[0] != rows_start || part.stop[0] != rows_stop || step != rows_step) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<Plan> BuildPlan(const std::vector<NodePtr>& outputs, int64_t tile_bytes, bool streaming_output) {
   Plan plan;
   std::unordered_map<const Node*, int> memo;
@@ -393,9 +433,11 @@ Result<Plan> BuildPlan(const std::vector<NodePtr>& outputs, int64_t tile_bytes, 
         // One walk reads what the stage reads. Several walks must not add up to more than that; on
         // storage (partial reads) they must also differ only along the first axis (each a
         // contiguous range of rows of the read): narrower parts (two channel windows) would be read
-        // as many short runs, most of each row read through. From staged bytes in memory, narrow
-        // parts cost only their own elements.
+        // as many short runs, most of each row read through — unless they walk the same rows in
+        // the same tiles, when they are read in bands (ChunkRead::banded). From staged bytes in
+        // memory, narrow parts cost only their own elements.
         const auto& chunk_walks = walks[k];
+        bool banded = false;
         if (chunk_walks.size() > 1) {
           const size_t rank = read.box.rank();
           Index walked = 0;
@@ -410,9 +452,16 @@ Result<Plan> BuildPlan(const std::vector<NodePtr>& outputs, int64_t tile_bytes, 
             }
             walked += volume;
           }
-          if ((partial && !rows_only) || walked > NumElements(read.box.shape())) continue;
+          if (partial && !rows_only) {
+            if (!WalkSameRows(chunk_walks, rank)) continue;
+            banded = true;
+          } else if (walked > NumElements(read.box.shape())) {
+            continue;
+          }
         }
         read.streamed = true;
+        read.banded = banded;
+        if (banded) plan.info.banded_chunk_reads += 1;
         plan.info.streamed_chunk_reads += 1;
       }
     }

@@ -28,6 +28,9 @@ struct PlanInfo {
   /// Chunks read tile by tile as they are processed, never held whole (large uncompressed chunks
   /// that one task walks once): each byte passes through memory once.
   int64_t streamed_chunk_reads = 0;
+  /// Of those, the chunks read in bands of rows, each band serving several narrow walks over the
+  /// same rows (the channel windows of several line maps of uncompressed data).
+  int64_t banded_chunk_reads = 0;
   /// One line: "1 stage, 9 tasks, 9 source chunks (1.76 kiB), reads 1.76 kiB, results 16 B, needs
   /// 224 B"; with partial reads: "... 4 source chunks (248 MiB), reads 3.10 MiB (4 partial), ...".
   std::string Summary() const;
