@@ -240,6 +240,37 @@ TEST(PartialRead, WindowsOfTheSameRowsAreStreamedInBands) {
   EXPECT_EQ(info.streamed_chunk_reads, 0) << info.Summary();
 }
 
+// A staged source whose staging fails (a damaged deflate stream): the error names the chunk once.
+class FailingStagedSource : public ChunkSource {
+ public:
+  FailingStagedSource() : grid_(ChunkGrid::Regular({8, 12, 40}, {8, 12, 40})) {}
+  DType dtype() const override { return DType::kFloat64; }
+  const ChunkGrid& chunks() const override { return grid_; }
+  std::string name() const override { return "scan.hspy"; }
+  Status ReadChunk(const ChunkIndex& /*chunk*/, NdArray& /*out*/) const override {
+    return DataLoss("deflate stream ends early");
+  }
+  bool CanReadStaged(const ChunkIndex& /*chunk*/) const override { return true; }
+  Status ReadStaged(const ChunkIndex& /*chunk*/, std::span<std::byte> /*staged*/) const override {
+    return DataLoss("deflate stream ends early");
+  }
+
+ private:
+  ChunkGrid grid_;
+};
+
+TEST(PartialRead, AFailedStagedReadNamesTheChunkOnce) {
+  const Array x = Array::FromSource(std::make_shared<FailingStagedSource>());
+  ContextOptions options = test::TestContextOptions(2);
+  options.tile_bytes = 1024;  // a chunk of 30 tiles: staged and streamed
+  Context ctx(options);
+  HC_ASSERT_OK_AND_ASSIGN(const PlanInfo info, Explain(ctx, {x.Sum({2})}));
+  EXPECT_EQ(info.streamed_chunk_reads, 1) << info.Summary();
+  const auto got = Compute(ctx, {x.Sum({2})});
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.status().message(), "reading chunk (0, 0, 0) of scan.hspy: deflate stream ends early");
+}
+
 TEST(PartialRead, ConsumersOfDifferentPartsReadTheirUnionOnce) {
   Rng rng(test::SeedForCurrentTest());
   const Shape shape{16, 12, 30};

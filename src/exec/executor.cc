@@ -117,12 +117,9 @@ class ChunkCache {
     if (source.CanReadPartial(c)) {
       st = source.ReadChunkBox(c, part, data);
     } else {  // staged (planned only where CanReadStaged): the whole-chunk step once, then this box
-      auto staged = Staged(key, c, scratch);
-      st = staged.ok()
-               ? source.ReadFromStaged(
-                     c, std::span(static_cast<const std::byte*>(staged->raw()), static_cast<size_t>(staged->nbytes())),
-                     part, data)
-               : staged.status();
+      HC_ASSIGN_OR_RETURN(NdArray staged, Staged(key, c, scratch));  // its error names the chunk
+      st = source.ReadFromStaged(
+          c, std::span(static_cast<const std::byte*>(staged.raw()), static_cast<size_t>(staged.nbytes())), part, data);
     }
     if (!st.ok())
       return st.WithContext(
@@ -184,14 +181,7 @@ class ChunkCache {
     Status st =
         source.ReadStaged(c, std::span(static_cast<std::byte*>(buffer.raw()), static_cast<size_t>(buffer.nbytes())));
     lock.lock();
-    e.loading = false;
-    if (st.ok()) {
-      e.data = buffer;
-      e.ready = true;
-      e.bytes = buffer.nbytes();
-      scratch.transferred += e.bytes;  // the task reserved the chunk's bytes; the entry holds them now
-    }
-    cv_.notify_all();
+    FinishLoad(e, st, buffer, scratch);
     if (!st.ok()) return st.WithContext(fmt::format("reading chunk {} of {}", ShapeToString(c), source.name()));
     return buffer;
   }
@@ -222,15 +212,8 @@ class ChunkCache {
     Status st = partial ? key.source->source().ReadChunkBox(c, Relative(box, grid.ChunkBox(c)), data)
                         : key.source->source().ReadChunk(c, data);
     lock.lock();
-    e.loading = false;
-    if (st.ok()) {
-      e.data = data;
-      e.ready = true;
-      e.bytes = data.nbytes();
-      if (e.loads++ > 0) reloads_ += 1;
-      scratch.transferred += e.bytes;  // the task reserved these bytes; the cache owns them now
-    }
-    cv_.notify_all();
+    FinishLoad(e, st, data, scratch);
+    if (st.ok() && e.loads++ > 0) reloads_ += 1;
     if (!st.ok()) {
       if (partial)
         return st.WithContext(fmt::format("reading {} of chunk {} of {}", Relative(box, grid.ChunkBox(c)).ToString(),
@@ -259,6 +242,19 @@ class ChunkCache {
     bool loading = false;
     SharedChunkCache::Handle handle;  ///< set when the chunk came from the Context's cache
   };
+  // A load is over (under the lock): on success the entry holds the data and takes over the bytes
+  // the task reserved for them; waiters wake either way (on failure the next one tries again).
+  void FinishLoad(Entry& e, const Status& st, const NdArray& data, TaskScratch& scratch) {
+    e.loading = false;
+    if (st.ok()) {
+      e.data = data;
+      e.ready = true;
+      e.bytes = data.nbytes();
+      scratch.transferred += e.bytes;
+    }
+    cv_.notify_all();
+  }
+
   // The stage is done with a chunk: unpin it (taken from the chunk cache), hand it to the chunk
   // cache (`offer`: a whole chunk read by this stage; the cache takes over its bytes) or free it.
   void Drop(const ChunkKey& k, Entry& e, bool offer) {
