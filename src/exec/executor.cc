@@ -164,6 +164,9 @@ class ChunkCache {
     }
     NdArray out = ctx_.buffer_pool().Allocate(key.source->dtype(), box.shape());
     CopyBox(scratch.band, Relative(box, scratch.band_box), out, Box::Full(out.shape()));
+    scratch.tile_source = key.source;  // the walk's other units take the same tile
+    scratch.tile_box = box;
+    scratch.tile = out;
     return out;
   }
 
