@@ -102,6 +102,19 @@ def evict(paths):
             os.close(fd)
 
 
+def read_in(paths):
+    """Evicts each file and reads it once from start to end: its pages are then as the kernel's
+    readahead caches a file that is read in, whatever happened to them before. How the pages of a
+    file stay cached over hours (the machine is shared) moved a 2 GB pass over the page cache by
+    up to 1.7x here; starting every run from a fresh read-in makes runs comparable."""
+    evict(paths)
+    for p in paths:
+        with open(p, "rb", buffering=0) as f:
+            buf = bytearray(16 << 20)
+            while f.readinto(buf):
+                pass
+
+
 def cached_fraction(path):
     """Fraction of the file's pages in the page cache (util-linux fincore), or None."""
     try:

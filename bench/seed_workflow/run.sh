@@ -4,12 +4,15 @@
 # step reads, with peak RSS; prints the machine, the command and a markdown table with the targets
 # marked met / MISSED. See BENCHMARKS.md, "Seed workflow (issue 5)".
 #
-#   bench/seed_workflow/run.sh [--repeat N] [--steps a,b,...] [--kinds none,gzip] [--threads N]
+#   bench/seed_workflow/run.sh [--repeat N] [--steps a,b,...] [--kinds none,gzip] [--threads N] [--as-cached]
 #
 #   --repeat N    timed rounds after the warm-up round (default 3; medians are reported)
 #   --steps LIST  a subset of navigator,navigator-full,lines,lines-1,rebin,roi,sum (default: all)
 #   --kinds LIST  none, gzip or both (default none,gzip)
 #   --threads N   threads of hyperchunk and of the floor (default: nproc); dask uses its default
+#   --as-cached   measure the page cache as found; by default each data file is first evicted and
+#                 read in once from start to end, since how long a file's pages have stayed cached
+#                 on this shared machine moved a pass over them by up to 1.7x
 #
 # Environment:
 #   BENCH_DATA  folder of the cached data (default /tmp/hyperchunk-bench), written once by
