@@ -164,6 +164,20 @@ void UnshuffleRangeKernel(const std::byte* in, size_t stride, size_t first, size
       std::byte* dst = out + done * K;
       for (size_t reg = 0; reg < K; ++reg) _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + 16 * reg), v[reg]);
     }
+    // A short rest (a narrow window of each pixel's spectrum is a run of a dozen elements): one
+    // block of 16 that holds it and stays inside the planes, the rest's elements copied out.
+    if (done < count && stride >= kBlockElements) {
+      const size_t at = std::min(first + done, stride - kBlockElements);
+      __m128i v[K];
+      for (size_t plane = 0; plane < K; ++plane) {
+        v[plane] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + plane * stride + at));
+      }
+      for (size_t stage = 0; stage < Log2(K); ++stage) UnpackStage(v);
+      alignas(16) std::byte block[kBlockElements * K];
+      for (size_t reg = 0; reg < K; ++reg) _mm_store_si128(reinterpret_cast<__m128i*>(block + 16 * reg), v[reg]);
+      std::memcpy(out + done * K, block + (first + done - at) * K, (count - done) * K);
+      done = count;
+    }
   }
 #endif
   for (; done < count; ++done) {

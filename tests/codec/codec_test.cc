@@ -230,6 +230,17 @@ TEST(Shuffle, UnshuffleRangeIsASliceOfUnshuffle) {
                                         data.begin() + static_cast<std::ptrdiff_t>((first + count) * k));
       ASSERT_EQ(got, want) << "element size " << k << ", elements " << first << " + " << count << " of " << n;
     }
+    // Short runs (narrow windows), also at the planes' ends.
+    for (int trial = 0; trial < 20; ++trial) {
+      const size_t count = std::min(n, static_cast<size_t>(rng.Int(1, 17)));
+      const size_t first =
+          trial % 4 == 0 ? n - count : static_cast<size_t>(rng.Int(0, static_cast<int64_t>(n - count)));
+      std::vector<std::byte> got(count * k);
+      UnshuffleRange(shuffled, k, first, count, got.data());
+      const std::vector<std::byte> want(data.begin() + static_cast<std::ptrdiff_t>(first * k),
+                                        data.begin() + static_cast<std::ptrdiff_t>((first + count) * k));
+      ASSERT_EQ(got, want) << "element size " << k << ", elements " << first << " + " << count << " of " << n;
+    }
   });
 }
 
