@@ -235,6 +235,9 @@ def run_in(args, work):
         results[key]["wall"].append(wall)
         return t, rss, out
 
+    if not args.as_cached:
+        print("reading each data file in afresh (evicted, then read once from start to end) ...", file=sys.stderr)
+        read_in([files[kind][0] for kind in files])
     # Warm-up round: fills the page cache, checks results.
     print(f"warm-up round (results checked), then {args.repeat} timed rounds ...", file=sys.stderr)
     for key in steps:
@@ -285,7 +288,8 @@ def run_in(args, work):
                  f"{os.path.getsize(files['none'][0]) / 1e9:.3f} GB, gzip "
                  f"{os.path.getsize(files['gzip'][0]) / 1e9:.4f} GB (level {infos['gzip']['compression_opts']}, "
                  f"shuffle {infos['gzip']['shuffle']}).")
-    lines.append(f"Warm page cache (fraction of each file cached after the warm-up round: "
+    lines.append("Warm page cache, " + ("as found" if args.as_cached else "each file evicted and read in once first")
+                 + " (fraction of each file cached after the warm-up round: "
                  + ", ".join(f"{k} {v:.0%}" if v is not None else f"{k} ?" for k, v in cache.items())
                  + f"); medians of {args.repeat} rounds; {args.threads} threads for hyperchunk and the floor (dask: its "
                  "default, one per CPU). CPU = median user + system seconds of the process (HyperSpy: of "
@@ -382,6 +386,8 @@ def main():
     a.add_argument("--repeat", type=int, default=3)
     a.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     a.add_argument("--cold", action="store_true", help="also one cold-cache run of each step")
+    a.add_argument("--as-cached", action="store_true",
+                   help="measure the page cache as found (default: each data file is evicted and read in once first)")
     args = p.parse_args()
     if args.cmd == "index":
         print(json.dumps(chunk_index(args.file, args.out)))

@@ -3,11 +3,13 @@
 # against the raw pread rate of the file and against the libdeflate decode rate, in one run, with
 # the peak RSS of each (/usr/bin/time -v). See BENCHMARKS.md, ".hspy full pass (issue 3)".
 #
-#   bench/hspy_read_bench.sh [--repeat N] [--threads N] [--cold]
+#   bench/hspy_read_bench.sh [--repeat N] [--threads N] [--cold] [--as-cached]
 #
 #   --repeat N   timed rounds after the warm-up round (default 3; medians are reported)
 #   --threads N  threads of hyperchunk and of the floor (default: nproc); dask uses its default
 #   --cold       also one cold-cache run of each step (the file's pages are evicted first)
+#   --as-cached  measure the page cache as found; by default each data file is first evicted and
+#                read in once (BENCHMARKS.md, "The page cache's state")
 #
 # Environment:
 #   BENCH_DATA  folder of the cached data files (default /tmp/hyperchunk-bench): tutorial_none.hspy
