@@ -295,9 +295,9 @@ def run_in(args, work):
                  "default, one per CPU). CPU = median user + system seconds of the process (HyperSpy: of "
                  "the timed part).")
     lines.append("")
-    lines.append("| step | HyperSpy | hyperchunk | HyperSpy / hyperchunk | floor | hyperchunk / floor | "
-                 "peak RSS HyperSpy | peak RSS hyperchunk |")
-    lines.append("|---|---|---|---|---|---|---|---|")
+    lines.append("| step | hyperchunk's `reduce` | HyperSpy | hyperchunk | HyperSpy / hyperchunk | floor | "
+                 "hyperchunk / floor | peak RSS HyperSpy | peak RSS hyperchunk |")
+    lines.append("|---|---|---|---|---|---|---|---|---|")
     verdicts = []
     for kind in ("none", "gzip"):
         fl = med[("floor", kind, "")]
